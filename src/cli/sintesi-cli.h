@@ -1,0 +1,59 @@
+/* sintesi-cli.h: what every sintesi-cli command shares
+ *
+ * The command line is a product surface (cli.md): with --json exactly one
+ * JSON object goes to stdout and human messages go to stderr. Exit codes:
+ * 0 success, 1 refused or failed, 2 usage or local setup error.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SINTESI_CLI_EXIT_OK      = 0,
+  SINTESI_CLI_EXIT_REFUSED = 1,
+  SINTESI_CLI_EXIT_USAGE   = 2,
+} SintesiCliExit;
+
+typedef struct
+{
+  gboolean  json;
+  char     *rules_dir;   /* --rules DIR, or NULL for the installed package */
+} SintesiCli;
+
+typedef int (*SintesiCliCommandFunc) (SintesiCli  *cli,
+                                      int          argc,
+                                      char       **argv);
+
+/* Parses a command's options; on --help prints and returns FALSE with
+ * *exit_code 0, on a usage error prints and returns FALSE with 2. */
+gboolean sintesi_cli_parse_options (SintesiCli    *cli,
+                                    const char    *command,
+                                    const char    *parameter_string,
+                                    const char    *summary,
+                                    GOptionEntry  *entries,
+                                    int           *argc,
+                                    char        ***argv,
+                                    int           *exit_code);
+
+/* Prints root as the single JSON object of this run. Takes ownership. */
+void     sintesi_cli_print_json    (SintesiCli *cli,
+                                    JsonNode   *root);
+
+/* Reports a failure in the user's language (stderr, and the JSON object
+ * {"error": {"domain", "code", "message"}} with --json); returns exit_code. */
+int      sintesi_cli_fail          (SintesiCli   *cli,
+                                    int           exit_code,
+                                    const GError *error);
+int      sintesi_cli_usage_error   (SintesiCli *cli,
+                                    const char *format,
+                                    ...) G_GNUC_PRINTF (2, 3);
+
+/* Reads a password from stdin (--password-stdin) or a file, never argv. */
+char    *sintesi_cli_read_password (gboolean     from_stdin,
+                                    const char  *from_file,
+                                    GError     **error);
+
+G_END_DECLS

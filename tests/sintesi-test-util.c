@@ -1,0 +1,156 @@
+/* sintesi-test-util.c: helpers shared by the test programs */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sintesi-test-util.h"
+
+const char *
+sintesi_test_fixtures_dir (void)
+{
+  const char *dir = g_getenv ("SINTESI_FIXTURES");
+
+  if (dir == NULL || *dir == '\0')
+    dir = g_getenv ("SINTESI_FIXTURES_DEFAULT");
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return NULL;
+  return dir;
+}
+
+char *
+sintesi_test_fixture (const char *relative_path)
+{
+  const char *dir = sintesi_test_fixtures_dir ();
+  char *path;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("official fixtures not found: set SINTESI_FIXTURES or put shared/fixtures beside the checkout");
+      return NULL;
+    }
+  path = g_build_filename (dir, relative_path, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *msg = g_strdup_printf ("fixture %s not found in %s", relative_path, dir);
+      g_test_skip (msg);
+      g_free (path);
+      return NULL;
+    }
+  return path;
+}
+
+char *
+sintesi_test_mkdtemp (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("sintesi-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    {
+      GFileInfo *info;
+
+      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+        {
+          g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+          remove_tree (child);
+          g_object_unref (info);
+        }
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+sintesi_test_rmdir (const char *dir)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (dir == NULL)
+    return;
+  file = g_file_new_for_path (dir);
+  remove_tree (file);
+}
+
+char *
+sintesi_test_build_path (const char *relative_path)
+{
+  const char *root = g_getenv ("SINTESI_BUILD_ROOT");
+
+  g_assert_nonnull (root);
+  return g_build_filename (root, relative_path, NULL);
+}
+
+int
+sintesi_test_run (const char * const *argv,
+                  const char          *stdin_data,
+                  char               **out_stdout,
+                  char               **out_stderr)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  proc = g_subprocess_newv (argv,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  if (proc == NULL)
+    {
+      g_test_message ("cannot start %s: %s", argv[0], error->message);
+      return -1;
+    }
+  if (!g_subprocess_communicate_utf8 (proc, stdin_data, NULL, &out, &err, &error))
+    {
+      g_test_message ("%s: %s", argv[0], error->message);
+      return -1;
+    }
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+  if (!g_subprocess_get_if_exited (proc))
+    return -1;
+  return g_subprocess_get_exit_status (proc);
+}
+
+int
+sintesi_test_run_cli (const char          *home,
+                      const char * const  *args,
+                      const char          *stdin_data,
+                      char               **out_stdout,
+                      char               **out_stderr)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+
+  g_ptr_array_add (argv, sintesi_test_build_path ("src/cli/sintesi-cli"));
+  g_ptr_array_add (argv, g_strconcat ("--config-dir=", config, NULL));
+  g_ptr_array_add (argv, g_strconcat ("--data-dir=", data, NULL));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  return sintesi_test_run ((const char * const *) argv->pdata, stdin_data,
+                           out_stdout, out_stderr);
+}
+
+gboolean
+sintesi_test_have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
