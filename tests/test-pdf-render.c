@@ -211,6 +211,30 @@ test_long_table (void)
   rendered_clear (&rendered);
 }
 
+/* A table cell longer than a page cannot be boxed: its text flows on. */
+static void
+test_tall_cell (void)
+{
+  g_autoptr(GString) xml = g_string_new (CDA_OPEN);
+  Rendered rendered = { 0 };
+
+  g_string_append (xml, "<component><section><title>Note</title><text><table><tbody><tr><td>Diario</td><td>");
+  for (int i = 1; i <= 120; i++)
+    g_string_append_printf (xml, "Annotazione clinica numero %d<br/>", i);
+  g_string_append (xml, "</td></tr><tr><td>Dopo</td><td>ultima riga</td></tr></tbody></table></text>"
+                        "</section></component>" CDA_CLOSE);
+  render_string (xml->str, &rendered);
+  g_assert_cmpint (rendered.pages, >=, 2);
+  for (int i = 1; i <= 120; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("Annotazione clinica numero %d\n", i);
+
+      assert_contains (rendered.text, line);
+    }
+  assert_contains (rendered.text, "ultima riga");
+  rendered_clear (&rendered);
+}
+
 static void
 test_narrative_features (void)
 {
@@ -252,6 +276,22 @@ test_narrative_features (void)
   g_assert_cmpint (sintesi_test_run (argv, NULL, &fonts, NULL), ==, 0);
   assert_contains (fonts, "DejaVuSans-Bold");
   assert_contains (fonts, "DejaVuSans-Oblique");
+
+  /* Every section is a bookmark, subsections nested under their parent. */
+  {
+    const char *outline_argv[] = { "qpdf", "--json=2", "--json-key=outlines", rendered.pdf_path, NULL };
+    g_autofree char *outlines = NULL;
+    const char *parent, *child;
+
+    g_assert_cmpint (sintesi_test_run (outline_argv, NULL, &outlines, NULL), ==, 0);
+    parent = strstr (outlines, "\"title\": \"Lista dei problemi\"");
+    child = strstr (outlines, "\"title\": \"Sottosezione\"");
+    g_assert_nonnull (parent);
+    g_assert_nonnull (child);
+    /* qpdf prints a node's kids before its title. */
+    g_assert_true (child < parent);
+    assert_contains (outlines, "\"title\": \"Sezione vuota\"");
+  }
   rendered_clear (&rendered);
 }
 
@@ -311,6 +351,7 @@ main (int    argc,
   g_test_add_func ("/pdf-render/fixture-2023", test_fixture_2023);
   g_test_add_func ("/pdf-render/long-table", test_long_table);
   g_test_add_func ("/pdf-render/narrative", test_narrative_features);
+  g_test_add_func ("/pdf-render/tall-cell", test_tall_cell);
   g_test_add_func ("/pdf-render/bad-input", test_bad_input);
   return g_test_run ();
 }

@@ -615,6 +615,42 @@ test_bad_input (void)
   g_assert_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_INVALID_DATA);
 }
 
+/* Damaged copies of the signed sample: every call answers (a result or an
+ * error), none crashes or hangs. The seed is fixed so a failure repeats. */
+static void
+test_damaged_copies (void)
+{
+  g_autofree char *path = sintesi_test_fixture (OFFICIAL_PDF);
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20260115);
+  gsize size;
+
+  if (path == NULL)
+    return;
+  pdf = read_file (path);
+  size = g_bytes_get_size (pdf);
+  for (int round = 0; round < 60; round++)
+    {
+      guint8 *copy = g_memdup2 (g_bytes_get_data (pdf, NULL), size);
+      g_autoptr(GBytes) damaged = NULL;
+      g_autoptr(GBytes) cda = NULL;
+      g_autoptr(GPtrArray) signatures = NULL;
+      g_autoptr(GError) error = NULL;
+      int flips = g_rand_int_range (rand, 1, 40);
+
+      for (int i = 0; i < flips; i++)
+        copy[g_rand_int_range (rand, 0, (gint32) size - 8)] = (guint8) g_rand_int_range (rand, 0, 256);
+      damaged = g_bytes_new_take (copy, size);
+      cda = sintesi_pdf_get_attachment (damaged, SINTESI_PDF_CDA_NAME, &error);
+      g_assert_true ((cda == NULL) == (error != NULL));
+      g_clear_error (&error);
+      signatures = sintesi_pdf_get_signatures (damaged, &error);
+      g_assert_true ((signatures == NULL) == (error != NULL));
+      if (error != NULL)
+        g_assert_true (error->domain == SINTESI_PDF_ERROR);
+    }
+}
+
 static void
 test_ber_to_der (void)
 {
@@ -818,6 +854,7 @@ main (int    argc,
   g_test_add_func ("/pdf/signatures/broken", test_broken_signature);
   g_test_add_func ("/pdf/signatures/changed-after-signing", test_changed_after_signing);
   g_test_add_func ("/pdf/bad-input", test_bad_input);
+  g_test_add_func ("/pdf/damaged-copies", test_damaged_copies);
   g_test_add_func ("/pdf/ber-to-der", test_ber_to_der);
   g_test_add_func ("/pdf/cli/inspect", test_cli_inspect);
   g_test_add_func ("/pdf/cli/inspect-plain-and-bad", test_cli_inspect_plain_and_bad);

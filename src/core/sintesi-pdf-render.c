@@ -1240,14 +1240,17 @@ has_visible_text (xmlNode *node)
 static void
 draw_section (Render  *render,
               xmlNode *section,
-              int      level)
+              int      level,
+              int      parent_outline)
 {
   xmlNode *title = first_child (section, "title");
   xmlNode *text = first_child (section, "text");
   g_autofree char *title_text = title != NULL ? node_text (title) : g_strdup ("");
   g_autofree char *title_markup = NULL;
   g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *link = NULL;
   double size = level == 0 ? 12.0 : 10.5;
+  int outline;
 
   if (*title_text == '\0')
     {
@@ -1263,6 +1266,9 @@ draw_section (Render  *render,
   render->y += level == 0 ? 10 : 5;
   /* Keep the title with the first lines of its text. */
   ensure_space (render, layout_height (layout) + 36);
+  /* A bookmark per section, so viewers show the table of contents. */
+  link = g_strdup_printf ("page=%d pos=[%d %d]", render->page, (int) MARGIN_X, (int) render->y);
+  outline = cairo_pdf_surface_add_outline (cairo_get_target (render->cr), parent_outline, title_text, link, 0);
   cairo_set_source_rgb (render->cr, ACCENT_COLOR);
   flow_layout (render, layout, MARGIN_X);
   if (level == 0)
@@ -1291,7 +1297,7 @@ draw_section (Render  *render,
       xmlNode *child = is_hl7 (component, "component") ? first_child (component, "section") : NULL;
 
       if (child != NULL)
-        draw_section (render, child, level + 1);
+        draw_section (render, child, level + 1, outline);
     }
 }
 
@@ -1475,7 +1481,7 @@ draw_body (Render *render)
 
       if (section == NULL)
         continue;
-      draw_section (render, section, 0);
+      draw_section (render, section, 0, CAIRO_PDF_OUTLINE_ROOT);
       sections++;
     }
   if (sections == 0)
