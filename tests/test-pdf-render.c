@@ -235,6 +235,42 @@ test_tall_cell (void)
   rendered_clear (&rendered);
 }
 
+static int
+text_column (const char *text,
+             const char *word)
+{
+  const char *at = strstr (text, word);
+  const char *line_start = at;
+
+  g_assert_nonnull (at);
+  while (line_start > text && line_start[-1] != '\n')
+    line_start--;
+  return g_utf8_strlen (line_start, at - line_start);
+}
+
+/* A rowspan keeps the cells below it in their own columns. */
+static void
+test_rowspan (void)
+{
+  Rendered rendered = { 0 };
+  const char *xml =
+    CDA_OPEN
+    "<component><section><title>Esami</title><text><table><thead><tr><th>Gruppo</th><th>Esame</th>"
+    "<th>Valore</th></tr></thead><tbody>"
+    "<tr><td rowspan=\"2\">Emocromo</td><td>Alfaesame</td><td>Valoreuno</td></tr>"
+    "<tr><td>Betaesame</td><td>Valoredue</td></tr>"
+    "<tr><td>Glicemia</td><td>Gammaesame</td><td>56</td></tr>"
+    "</tbody></table></text></section></component>"
+    CDA_CLOSE;
+
+  render_string (xml, &rendered);
+  g_assert_cmpint (text_column (rendered.text, "Betaesame"), ==, text_column (rendered.text, "Alfaesame"));
+  g_assert_cmpint (text_column (rendered.text, "Gammaesame"), ==, text_column (rendered.text, "Alfaesame"));
+  g_assert_cmpint (text_column (rendered.text, "Valoredue"), ==, text_column (rendered.text, "Valoreuno"));
+  g_assert_cmpint (text_column (rendered.text, "Betaesame"), >, text_column (rendered.text, "Emocromo"));
+  rendered_clear (&rendered);
+}
+
 static void
 test_narrative_features (void)
 {
@@ -352,6 +388,7 @@ main (int    argc,
   g_test_add_func ("/pdf-render/long-table", test_long_table);
   g_test_add_func ("/pdf-render/narrative", test_narrative_features);
   g_test_add_func ("/pdf-render/tall-cell", test_tall_cell);
+  g_test_add_func ("/pdf-render/rowspan", test_rowspan);
   g_test_add_func ("/pdf-render/bad-input", test_bad_input);
   return g_test_run ();
 }

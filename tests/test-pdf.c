@@ -564,6 +564,46 @@ test_changed_after_signing (void)
   sintesi_test_rmdir (dir);
 }
 
+/* The gateway dereferences /M: a signature without it must not pass the
+ * check. (/M lies in the signed range, so renaming it also breaks the CMS;
+ * the check names the missing /M first.) */
+static void
+test_missing_m (void)
+{
+  g_autofree char *path = sintesi_test_fixture (OFFICIAL_PDF);
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GBytes) changed = NULL;
+  g_autoptr(GPtrArray) signatures = NULL;
+  g_autoptr(GError) error = NULL;
+  SintesiPdfSignature *signature;
+  guint8 *copy;
+  guint8 *m;
+
+  if (path == NULL)
+    return;
+  pdf = read_file (path);
+  copy = g_memdup2 (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+  m = (guint8 *) find_bytes (copy, g_bytes_get_size (pdf), "/M (D:2024");
+  g_assert_nonnull (m);
+  m[1] = 'X';
+  changed = g_bytes_new_take (copy, g_bytes_get_size (pdf));
+
+  signatures = sintesi_pdf_get_signatures (changed, &error);
+  g_assert_no_error (error);
+  signature = g_ptr_array_index (signatures, 0);
+  g_assert_false (signature->has_m_entry);
+  g_assert_false (sintesi_pdf_check_signed (changed, &error));
+  g_assert_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE);
+  assert_contains (error->message, "(/M)");
+  g_clear_error (&error);
+
+  /* The untouched sample has /M. */
+  g_clear_pointer (&signatures, g_ptr_array_unref);
+  signatures = sintesi_pdf_get_signatures (pdf, &error);
+  g_assert_no_error (error);
+  g_assert_true (((SintesiPdfSignature *) g_ptr_array_index (signatures, 0))->has_m_entry);
+}
+
 /* ---- bad input ---------------------------------------------------------- */
 
 static void
@@ -853,6 +893,7 @@ main (int    argc,
   g_test_add_func ("/pdf/signatures/der", test_der_signature);
   g_test_add_func ("/pdf/signatures/broken", test_broken_signature);
   g_test_add_func ("/pdf/signatures/changed-after-signing", test_changed_after_signing);
+  g_test_add_func ("/pdf/signatures/missing-m", test_missing_m);
   g_test_add_func ("/pdf/bad-input", test_bad_input);
   g_test_add_func ("/pdf/damaged-copies", test_damaged_copies);
   g_test_add_func ("/pdf/ber-to-der", test_ber_to_der);

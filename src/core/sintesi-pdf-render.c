@@ -834,6 +834,7 @@ typedef struct
   PangoLayout *layout;
   int          column;
   int          colspan;
+  int          rowspan;
 } Cell;
 
 typedef struct
@@ -874,6 +875,7 @@ read_row (xmlNode  *tr,
   for (xmlNode *td = tr->children; td != NULL; td = td->next)
     {
       g_autofree xmlChar *span = NULL;
+      g_autofree xmlChar *row_span = NULL;
       gboolean th = is_hl7 (td, "th");
       Markup markup;
       Cell *cell;
@@ -886,6 +888,8 @@ read_row (xmlNode  *tr,
       cell = g_new0 (Cell, 1);
       cell->column = column;
       cell->colspan = span != NULL ? CLAMP (atoi ((const char *) span), 1, 64) : 1;
+      row_span = xmlGetProp (td, (const xmlChar *) "rowspan");
+      cell->rowspan = row_span != NULL ? CLAMP (atoi ((const char *) row_span), 1, 1000) : 1;
       column += cell->colspan;
 
       markup_init (&markup);
@@ -908,6 +912,36 @@ read_rows (xmlNode   *parent,
   for (xmlNode *child = parent->children; child != NULL; child = child->next)
     if (is_hl7 (child, "tr"))
       g_ptr_array_add (rows, read_row (child, in_thead));
+}
+
+/* Moves cells right of the columns that a rowspan above still holds. */
+#define MAX_COLUMNS 256
+static void
+place_cells (GPtrArray *rows)
+{
+  int busy[MAX_COLUMNS] = { 0 };
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      Row *row = g_ptr_array_index (rows, r);
+      int next[MAX_COLUMNS];
+      int column = 0;
+
+      for (int c = 0; c < MAX_COLUMNS; c++)
+        next[c] = MAX (busy[c] - 1, 0);
+      for (guint i = 0; i < row->cells->len; i++)
+        {
+          Cell *cell = g_ptr_array_index (row->cells, i);
+
+          while (column < MAX_COLUMNS && busy[column] > 0)
+            column++;
+          cell->column = column;
+          for (int c = column; c < column + cell->colspan && c < MAX_COLUMNS; c++)
+            next[c] = MAX (next[c], cell->rowspan - 1);
+          column += cell->colspan;
+        }
+      memcpy (busy, next, sizeof busy);
+    }
 }
 
 static double
@@ -983,17 +1017,25 @@ draw_row (Render       *render,
           int           columns,
           double        x)
 {
-  double cell_x = x;
-  int next_column = 0;
+  g_autofree gboolean *covered = g_new0 (gboolean, columns);
+  g_autofree double *column_x = g_new0 (double, columns + 1);
+
+  column_x[0] = x;
+  for (int c = 0; c < columns; c++)
+    column_x[c + 1] = column_x[c] + widths[c];
 
   cairo_set_line_width (render->cr, 0.5);
   for (guint i = 0; i < row->cells->len; i++)
     {
       Cell *cell = g_ptr_array_index (row->cells, i);
-      double cell_width = cell_span_width (widths, cell, columns);
+      double cell_x, cell_width;
 
       if (cell->column >= columns)
-        break;
+        continue;
+      cell_x = column_x[cell->column];
+      cell_width = cell_span_width (widths, cell, columns);
+      for (int c = cell->column; c < cell->column + cell->colspan && c < columns; c++)
+        covered[c] = TRUE;
       cairo_rectangle (render->cr, cell_x, render->y, cell_width, row->height);
       if (row->header)
         {
@@ -1004,16 +1046,15 @@ draw_row (Render       *render,
       cairo_stroke (render->cr);
       cairo_set_source_rgb (render->cr, TEXT_COLOR);
       show_layout (render, cell->layout, cell_x + CELL_PADDING, render->y + CELL_PADDING);
-      cell_x += cell_width;
-      next_column = cell->column + cell->colspan;
     }
-  /* Short rows still show the grid. */
-  for (int c = next_column; c < columns; c++)
+  /* Short rows, and the rows under a rowspan, still show the grid. */
+  for (int c = 0; c < columns; c++)
     {
-      cairo_rectangle (render->cr, cell_x, render->y, widths[c], row->height);
+      if (covered[c])
+        continue;
+      cairo_rectangle (render->cr, column_x[c], render->y, widths[c], row->height);
       cairo_set_source_rgb (render->cr, RULE_COLOR);
       cairo_stroke (render->cr);
-      cell_x += widths[c];
     }
   render->y += row->height;
 }
@@ -1091,6 +1132,7 @@ draw_table (Render  *render,
         g_ptr_array_add (rows, read_row (child, FALSE));
     }
   g_ptr_array_extend_and_steal (rows, g_steal_pointer (&footer_rows));
+  place_cells (rows);
 
   for (guint r = 0; r < rows->len; r++)
     {
@@ -1098,7 +1140,7 @@ draw_table (Render  *render,
       Cell *last = row->cells->len > 0 ? g_ptr_array_index (row->cells, row->cells->len - 1) : NULL;
 
       if (last != NULL)
-        columns = MAX (columns, last->column + last->colspan);
+        columns = MIN (MAX (columns, last->column + last->colspan), MAX_COLUMNS);
     }
 
   if (columns == 0)

@@ -948,6 +948,7 @@ read_signature (qpdf_data       q,
       verify_cms (signature, (const guint8 *) contents_data, contents_length, signed_data, &cms_time);
     }
 
+  signature->has_m_entry = pdf_time != NULL;
   if (pdf_time != NULL)
     signature->signing_time = pdf_date_to_iso8601 (pdf_time);
   else
@@ -998,6 +999,13 @@ sintesi_pdf_check_signed (GBytes  *pdf_bytes,
     {
       SintesiPdfSignature *signature = g_ptr_array_index (signatures, i);
 
+      if (!signature->has_m_entry)
+        {
+          g_set_error_literal (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE,
+                               _("The signature has no signing time (/M), without which the gateway "
+                                 "rejects it."));
+          return FALSE;
+        }
       if (!signature->valid)
         {
           g_set_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE,

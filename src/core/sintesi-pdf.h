@@ -89,6 +89,7 @@ typedef struct
   gboolean   covers_whole_file;  /* [0 a b c]: everything but the /Contents string */
   char      *signer_cn;          /* CN of the signer certificate, or NULL */
   char      *signing_time;       /* ISO 8601, from /M or else the CMS signing-time; or NULL */
+  gboolean   has_m_entry;        /* /M is present: the gateway requires it (pss-document.md §1 item 4) */
   gboolean   valid;              /* the CMS verifies over the ByteRange bytes */
   char      *problem;            /* why not valid, a sentence for the user; NULL when valid */
   gboolean   ber_encoded;        /* the CMS was BER and was re-encoded to DER */
@@ -104,8 +105,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SintesiPdfSignature, sintesi_pdf_signature_free)
 GPtrArray *sintesi_pdf_get_signatures     (GBytes      *pdf,
                                            GError     **error);
 
-/* TRUE when pdf holds at least one signature, all of them verify, and the
- * last one covers the whole file; otherwise a SINTESI_PDF_ERROR_NOT_SIGNED
+/* TRUE when pdf holds at least one signature, all of them verify and carry
+ * /M (the gateway counts a signature without /M as invalid), and the last
+ * one covers the whole file; otherwise a SINTESI_PDF_ERROR_NOT_SIGNED
  * or SINTESI_PDF_ERROR_BAD_SIGNATURE error that says which and why. */
 gboolean   sintesi_pdf_check_signed       (GBytes      *pdf,
                                            GError     **error);
