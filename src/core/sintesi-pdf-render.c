@@ -777,6 +777,34 @@ draw_paragraph (Render     *render,
 
 static void flow_children (Render *render, xmlNode *parent, double x, double width);
 
+/* A list or table caption; it stays on the page of the keep_with points
+ * that follow it (a table's first rows). */
+static void
+draw_caption (Render  *render,
+              xmlNode *caption,
+              double   x,
+              double   width,
+              double   keep_with)
+{
+  Markup markup;
+  g_autofree char *text = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+
+  markup_init (&markup);
+  g_string_append (markup.text, "<b>");
+  collect_children (&markup, caption, FALSE);
+  markup_trim_end (&markup);
+  g_string_append (markup.text, "</b>");
+  text = markup_steal (&markup);
+  g_string_free (markup.text, TRUE);
+  layout = make_layout (render, text, BODY_SIZE, width);
+  if (keep_with < CONTENT_BOTTOM - NEXT_PAGE_TOP - layout_height (layout))
+    ensure_space (render, layout_height (layout) + keep_with);
+  cairo_set_source_rgb (render->cr, TEXT_COLOR);
+  flow_layout (render, layout, x);
+  render->y += PARAGRAPH_GAP;
+}
+
 static void
 draw_list (Render  *render,
            xmlNode *list,
@@ -789,19 +817,7 @@ draw_list (Render  *render,
   int number = 0;
 
   if (caption != NULL)
-    {
-      Markup markup;
-      g_autofree char *text = NULL;
-
-      markup_init (&markup);
-      g_string_append (markup.text, "<b>");
-      collect_children (&markup, caption, FALSE);
-      markup_trim_end (&markup);
-      g_string_append (markup.text, "</b>");
-      text = markup_steal (&markup);
-      g_string_free (markup.text, TRUE);
-      draw_paragraph (render, text, x, width);
-    }
+    draw_caption (render, caption, x, width, 0);
 
   for (xmlNode *item = list->children; item != NULL; item = item->next)
     {
@@ -1076,33 +1092,6 @@ flow_tall_row (Render    *render,
       flow_layout (render, layout, x);
       render->y += PARAGRAPH_GAP;
     }
-}
-
-/* A table caption stays on the page of the table's first rows. */
-static void
-draw_caption (Render  *render,
-              xmlNode *caption,
-              double   x,
-              double   width,
-              double   keep_with)
-{
-  Markup markup;
-  g_autofree char *text = NULL;
-  g_autoptr(PangoLayout) layout = NULL;
-
-  markup_init (&markup);
-  g_string_append (markup.text, "<b>");
-  collect_children (&markup, caption, FALSE);
-  markup_trim_end (&markup);
-  g_string_append (markup.text, "</b>");
-  text = markup_steal (&markup);
-  g_string_free (markup.text, TRUE);
-  layout = make_layout (render, text, BODY_SIZE, width);
-  if (keep_with < CONTENT_BOTTOM - NEXT_PAGE_TOP - layout_height (layout))
-    ensure_space (render, layout_height (layout) + keep_with);
-  cairo_set_source_rgb (render->cr, TEXT_COLOR);
-  flow_layout (render, layout, x);
-  render->y += PARAGRAPH_GAP;
 }
 
 static void
