@@ -17,6 +17,7 @@ typedef struct
 } CommandEntry;
 
 static const CommandEntry commands[] = {
+  { "pdf", sintesi_cli_pdf, N_("Build or inspect a PSS PDF (pdf inspect FILE.pdf)") },
   { NULL, NULL, NULL }
 };
 
