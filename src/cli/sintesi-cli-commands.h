@@ -6,5 +6,7 @@
 G_BEGIN_DECLS
 
 /* e.g. int sintesi_cli_profile (SintesiCli *cli, int argc, char **argv); */
+int sintesi_cli_profile  (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_registry (SintesiCli *cli, int argc, char **argv);
 
 G_END_DECLS
