@@ -74,8 +74,10 @@ assert_refused (const char     *cf,
                 const char     *message_part)
 {
   g_autoptr(GError) error = NULL;
+  /* Escaped: TAP output must stay valid UTF-8. */
+  g_autofree char *shown = cf ? g_strescape (cf, NULL) : g_strdup ("(null)");
 
-  g_test_message ("refused: %s", cf ? cf : "(null)");
+  g_test_message ("refused: %s", shown);
   g_assert_false (sintesi_cf_validate (cf, flags, &error));
   g_assert_error (error, SINTESI_CF_ERROR, (int) code);
   if (strstr (error->message, message_part) == NULL)

@@ -184,9 +184,21 @@ test_create_show_list (Fixture       *fixture,
   g_assert_cmpstr (member_string (created, "solution"), ==, "STUDIO2");
   g_assert_cmpstr (member_string (created, "effective_base_url"), ==, "https://apimed.example.it/gateway/v2/");
 
+  /* A warning does not stop the save, and is reported. */
+  g_clear_pointer (&created, json_object_unref);
+  created = run_json (fixture, 0, NULL, "profile", "create", "warned", "--cf", VALID_CF,
+                      "--app-vendor", "CODEBYTESRL|11212050964", NULL);
+  {
+    JsonObject *problem = find_by_member (json_object_get_array_member (created, "problems"),
+                                          "field", "app-vendor");
+
+    g_assert_cmpstr (json_object_get_string_member (problem, "severity"), ==, "warning");
+    assert_contains (json_object_get_string_member (problem, "message"), "an HL7 separator");
+  }
+
   listed = run_json (fixture, 0, NULL, "profile", "list", NULL);
   profiles = json_object_get_array_member (listed, "profiles");
-  g_assert_cmpuint (json_array_get_length (profiles), ==, 2);
+  g_assert_cmpuint (json_array_get_length (profiles), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (profiles, 0), "name"), ==, "bianchi");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (profiles, 1), "name"), ==, "rossi");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (profiles, 1), "environment"), ==, "stage");
