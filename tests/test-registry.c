@@ -222,6 +222,9 @@ test_inline_match_rules (void)
     /* A version never accredited: the hint lists those that are. */
     { "MEDAPP", "ACME S.R.L.", "1.0", SINTESI_REGISTRY_NOT_FOUND, 2,
       "Version “1.0” of “MEDAPP” by “ACME S.R.L.” is not accredited for the patient summary (PSS); the accredited versions are: 2.0." },
+    /* A newer version not yet declared (§3.2 step 5). */
+    { "MEDAPP", "ACME S.R.L.", "2.10", SINTESI_REGISTRY_NOT_FOUND, 2,
+      "the accredited versions are: 2.0. It is newer than the most recent accredited version, “2.0”: a new version must be accredited, or declared equivalent, before it sends." },
     /* Another vendor spelling is not the same vendor. */
     { "MEDAPP", "ACME S.p.a.", "2.0", SINTESI_REGISTRY_NOT_FOUND, 2,
       "The closest row of the registry is application “MEDAPP”, vendor “ACME S.R.L.”, version “2.0” (line 2, validated on 2024-01-01)." },
@@ -242,6 +245,13 @@ test_inline_match_rules (void)
         g_assert_cmpuint (match->row->line, ==, cases[i].row_line);
       assert_contains (match->message, cases[i].message);
     }
+
+  /* An older version is not "newer". */
+  {
+    g_autoptr(SintesiRegistryMatch) older = sintesi_registry_match (registry, "MEDAPP", "ACME S.R.L.", "1.9.9");
+
+    g_assert_null (strstr (older->message, "newer"));
+  }
 }
 
 /* The official registry (fixture) */
@@ -287,6 +297,8 @@ test_fixture_matches (void)
     /* The trap of it-fse-support#1914: a version declared as 1.0 by mistake. */
     { "ACO_FSE", "ACODAT", "1.0", SINTESI_REGISTRY_NOT_FOUND, FALSE, FALSE, "ACODAT", NULL,
       "the accredited versions are: V.1.0, V.2.0." },
+    { "MILLEWIN", "MILLENNIUM SPA", "20.0.70.0", SINTESI_REGISTRY_NOT_FOUND, FALSE, FALSE, "MILLENNIUM SPA", NULL,
+      "It is newer than the most recent accredited version, “20.0.69.0”" },
     { "REMED", "Brain Computing S.p.a.", "2.0.1", SINTESI_REGISTRY_NEAR_MISS, FALSE, FALSE, "Brain Computing S.p.a.", "2.0.1",
       "the application id must match it" },
     { "SINTESI", "Sintesi developers", "0.1.0", SINTESI_REGISTRY_NOT_FOUND, FALSE, FALSE, NULL, NULL,

@@ -525,11 +525,57 @@ describe_differences (const SintesiRegistryRow *row,
   return g_strjoinv (", ", (char **) parts->pdata);
 }
 
-/* Accredited versions of this application and vendor, for the hint. */
+/* The numbers in a version string, in order: "V.2.10" → 2, 10. */
+static GArray *
+version_numbers (const char *version)
+{
+  GArray *numbers = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  for (const char *p = version; *p != '\0';)
+    {
+      if (g_ascii_isdigit (*p))
+        {
+          char *end = NULL;
+          guint64 value = g_ascii_strtoull (p, &end, 10);
+
+          g_array_append_val (numbers, value);
+          p = end;
+        }
+      else
+        p++;
+    }
+  return numbers;
+}
+
+/* <0, 0, >0 as a is older, equal or newer than b; 0 also when either has
+ * no numbers to compare. */
+static int
+compare_versions (const char *a,
+                  const char *b)
+{
+  g_autoptr(GArray) na = version_numbers (a);
+  g_autoptr(GArray) nb = version_numbers (b);
+
+  if (na->len == 0 || nb->len == 0)
+    return 0;
+  for (guint i = 0; i < MAX (na->len, nb->len); i++)
+    {
+      guint64 x = i < na->len ? g_array_index (na, guint64, i) : 0;
+      guint64 y = i < nb->len ? g_array_index (nb, guint64, i) : 0;
+
+      if (x != y)
+        return x < y ? -1 : 1;
+    }
+  return 0;
+}
+
+/* Accredited versions of this application and vendor, for the hint, and
+ * the newest of them. */
 static char *
-list_pss_versions (SintesiRegistry *self,
-                   const char      *application_id,
-                   const char      *vendor)
+list_pss_versions (SintesiRegistry  *self,
+                   const char       *application_id,
+                   const char       *vendor,
+                   const char      **newest)
 {
   g_autoptr(GPtrArray) versions = g_ptr_array_new ();
 
@@ -548,6 +594,10 @@ list_pss_versions (SintesiRegistry *self,
     }
   if (versions->len == 0)
     return NULL;
+  *newest = g_ptr_array_index (versions, 0);
+  for (guint i = 1; i < versions->len; i++)
+    if (compare_versions (g_ptr_array_index (versions, i), *newest) > 0)
+      *newest = g_ptr_array_index (versions, i);
   g_ptr_array_add (versions, NULL);
   return g_strjoinv (", ", (char **) versions->pdata);
 }
@@ -701,12 +751,27 @@ sintesi_registry_match (SintesiRegistry *self,
     }
   else
     {
-      g_autofree char *versions = list_pss_versions (self, application_id, vendor);
+      const char *newest = NULL;
+      g_autofree char *versions = list_pss_versions (self, application_id, vendor, &newest);
       g_autofree char *row_text = describe_row (best);
 
       if (versions != NULL)
-        match->message = g_strdup_printf (_("Version “%s” of “%s” by “%s” is not accredited for the patient summary (PSS); the accredited versions are: %s. A new version must be accredited, or declared equivalent, before it sends."),
-                                          version, application_id, vendor, versions);
+        {
+          GString *message = g_string_new (NULL);
+
+          g_string_append_printf (message,
+                                  _("Version “%s” of “%s” by “%s” is not accredited for the patient summary (PSS); the accredited versions are: %s."),
+                                  version, application_id, vendor, versions);
+          /* §3.2 step 5: the usual cause, an update not yet declared. */
+          if (compare_versions (version, newest) > 0)
+            {
+              g_string_append_c (message, ' ');
+              g_string_append_printf (message,
+                                      _("It is newer than the most recent accredited version, “%s”: a new version must be accredited, or declared equivalent, before it sends."),
+                                      newest);
+            }
+          match->message = g_string_free (message, FALSE);
+        }
       else
         match->message = g_strdup_printf (_("“%s” by “%s”, version “%s”, is not accredited for the patient summary (PSS). The closest row of the registry is %s."),
                                           application_id, vendor, version, row_text);
