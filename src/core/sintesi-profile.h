@@ -134,7 +134,8 @@ void  sintesi_profile_set_assetto_organizzativo (SintesiProfile *self, const cha
 void  sintesi_profile_set_tipo_attivita_clinica (SintesiProfile *self, const char *value);
 
 /* Every problem of every field (an empty array when all is well), in field
- * order. Element type SintesiProfileProblem; the array frees them. */
+ * order. Element type SintesiProfileProblem; the array frees them.
+ * The national placeholder CF (PROVAX00X00X000Y) passes only in the sandbox. */
 GPtrArray      *sintesi_profile_validate      (SintesiProfile              *self,
                                                SintesiProfileValidateFlags  flags);
 /* TRUE when problems holds at least one SINTESI_PROBLEM_ERROR. */
