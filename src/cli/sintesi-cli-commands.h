@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* e.g. int sintesi_cli_profile (SintesiCli *cli, int argc, char **argv); */
+int sintesi_cli_profile  (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_registry (SintesiCli *cli, int argc, char **argv);
 
 /* pdf inspect FILE.pdf (pdf build comes with the signing side) */
 int sintesi_cli_pdf (SintesiCli *cli, int argc, char **argv);

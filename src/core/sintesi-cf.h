@@ -61,5 +61,9 @@ gboolean  sintesi_cf_decode           (const char      *cf,
                                        GError         **error);
 /* The check character for the first 15 characters, or '\0' if malformed. */
 char      sintesi_cf_check_character  (const char      *cf15);
+/* What an entry field should show back to the physician before validating:
+ * blanks removed and letters in capitals. Validation itself never does this
+ * (a lower-case CF is refused, so the user sees and confirms the change). */
+char     *sintesi_cf_normalize_entry  (const char      *text);
 
 G_END_DECLS
