@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sintesi-gateway.h"
+#include "sintesi-ids.h"
 #include "sintesi-test-sim.h"
 #include "sintesi-test-util.h"
 
@@ -16,7 +17,7 @@ test_urls (void)
   SintesiGatewayRequest request = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *escaped = sintesi_gateway_escape_path_segment (DOC_ID);
+  g_autofree char *escaped = sintesi_ids_percent_encode_segment (DOC_ID);
 
   g_assert_cmpstr (escaped, ==, "2.16.840.1.113883.2.9.2.90.4.4%5E090201.PSS.201.SINTESI18881699");
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sintesi-gateway.h"
+#include "sintesi-ids.h"
 #include "sintesi-paths.h"
 
 G_DEFINE_QUARK (sintesi-gateway-error-quark, sintesi_gateway_error)
@@ -42,13 +43,6 @@ sintesi_gateway_operation_method (SintesiGatewayOperation operation)
 {
   g_return_val_if_fail (operation < G_N_ELEMENTS (operations), NULL);
   return operations[operation].method;
-}
-
-char *
-sintesi_gateway_escape_path_segment (const char *segment)
-{
-  /* Only RFC 3986 unreserved characters stay as they are. */
-  return g_uri_escape_string (segment, NULL, FALSE);
 }
 
 char *
@@ -92,7 +86,7 @@ sintesi_gateway_build_url (const char                  *base_url,
       return NULL;
     }
   if (id != NULL)
-    escaped = sintesi_gateway_escape_path_segment (id);
+    escaped = sintesi_ids_percent_encode_segment (id);
 
   switch (request->operation)
     {

@@ -131,12 +131,11 @@ GQuark       sintesi_gateway_error_quark          (void);
 
 const char  *sintesi_gateway_operation_to_string  (SintesiGatewayOperation operation);
 const char  *sintesi_gateway_operation_method     (SintesiGatewayOperation operation);
-/* The full URL for a request: base + path, {id} percent-encoded. */
+/* The full URL for a request: base + path, {id} percent-encoded
+ * (sintesi_ids_percent_encode_segment: "^" becomes "%5E"). */
 char        *sintesi_gateway_build_url            (const char                  *base_url,
                                                    const SintesiGatewayRequest *request,
                                                    GError                     **error);
-/* RFC 3986 path-segment encoding: "^" becomes "%5E". */
-char        *sintesi_gateway_escape_path_segment  (const char *segment);
 
 SintesiGatewayResponse *
              sintesi_gateway_send                 (const SintesiGatewayConfig  *config,
