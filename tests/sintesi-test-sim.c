@@ -1,44 +1,8 @@
-/* sintesi-test-sim.c: the gateway simulator on its own thread, for tests */
+/* sintesi-test-sim.c: a test PKI and the gateway simulator on its own thread */
 #include "config.h"
 
 #include "sintesi-test-sim.h"
 #include "sintesi-test-util.h"
-
-typedef struct
-{
-  SintesiTestSim *sim;
-  SintesiSimConfig *config;
-  GMutex mutex;
-  GCond cond;
-  gboolean ready;
-  GError *error;
-} StartData;
-
-static gpointer
-sim_thread (gpointer user_data)
-{
-  StartData *start = user_data;
-  SintesiTestSim *sim = start->sim;
-
-  g_main_context_push_thread_default (sim->context);
-  sim->sim = sintesi_sim_server_new (start->config, &start->error);
-  if (sim->sim != NULL)
-    sim->base_url = g_strdup (sintesi_sim_server_get_base_url (sim->sim));
-
-  g_mutex_lock (&start->mutex);
-  start->ready = TRUE;
-  g_cond_signal (&start->cond);
-  g_mutex_unlock (&start->mutex);
-
-  if (sim->sim != NULL)
-    {
-      g_main_loop_run (sim->loop);
-      sintesi_sim_server_stop (sim->sim);
-      g_clear_object (&sim->sim);
-    }
-  g_main_context_pop_thread_default (sim->context);
-  return NULL;
-}
 
 SintesiTestSim *
 sintesi_test_sim_start (const char         *dir,
@@ -48,7 +12,7 @@ sintesi_test_sim_start (const char         *dir,
   SintesiTestLeafOptions server_options = { SINTESI_TEST_LEAF_SERVER, "SHA256", 2048, -1, 365, "Sintesi Test" };
   SintesiTestLeafOptions client_options = { SINTESI_TEST_LEAF_CLIENT, "SHA256", 2048, -1, 365, NULL };
   SintesiSimConfig config = { 0 };
-  StartData start = { 0 };
+  g_autoptr(GError) error = NULL;
 
   sim->dir = g_strdup (dir);
   sim->ca = sintesi_test_ca_new (dir, "ca", "Sintesi Test Gateway CA");
@@ -63,78 +27,80 @@ sintesi_test_sim_start (const char         *dir,
   config.faults = g_ptr_array_new_with_free_func ((GDestroyNotify) sintesi_sim_fault_free);
   for (guint i = 0; faults != NULL && faults[i] != NULL; i++)
     {
-      g_autoptr(GError) error = NULL;
       SintesiSimFault *fault = sintesi_sim_fault_parse (faults[i], &error);
 
       g_assert_no_error (error);
       g_ptr_array_add (config.faults, fault);
     }
 
-  sim->context = g_main_context_new ();
-  sim->loop = g_main_loop_new (sim->context, FALSE);
-  start.sim = sim;
-  start.config = &config;
-  g_mutex_init (&start.mutex);
-  g_cond_init (&start.cond);
-  sim->thread = g_thread_new ("sintesi-test-sim", sim_thread, &start);
-
-  g_mutex_lock (&start.mutex);
-  while (!start.ready)
-    g_cond_wait (&start.cond, &start.mutex);
-  g_mutex_unlock (&start.mutex);
-  g_mutex_clear (&start.mutex);
-  g_cond_clear (&start.cond);
+  sim->thread = sintesi_sim_thread_start (&config, &error);
   sintesi_sim_config_clear (&config);
-  g_assert_no_error (start.error);
+  g_assert_no_error (error);
+  sim->base_url = sintesi_sim_thread_get_base_url (sim->thread);
   return sim;
+}
+
+static void
+read_count (SintesiSimServer *server,
+            gpointer          data)
+{
+  *(guint *) data = sintesi_sim_server_get_request_count (server);
+}
+
+guint
+sintesi_test_sim_request_count (SintesiTestSim *sim)
+{
+  guint count = 0;
+
+  sintesi_sim_thread_invoke (sim->thread, read_count, &count);
+  return count;
 }
 
 typedef struct
 {
-  SintesiTestSim *sim;
-  void (*func) (SintesiSimServer *server, gpointer data);
-  gpointer data;
-  GMutex mutex;
-  GCond cond;
-  gboolean done;
-} Invocation;
+  guint                      n;
+  SintesiSimCapturedRequest *copy;
+} CaptureQuery;
 
-static gboolean
-run_invocation (gpointer user_data)
+static void
+copy_captured (SintesiSimServer *server,
+               gpointer          data)
 {
-  Invocation *invocation = user_data;
+  CaptureQuery *query = data;
+  GPtrArray *captured = sintesi_sim_server_get_captured (server);
+  SintesiSimCapturedRequest *request;
 
-  invocation->func (invocation->sim->sim, invocation->data);
-  g_mutex_lock (&invocation->mutex);
-  invocation->done = TRUE;
-  g_cond_signal (&invocation->cond);
-  g_mutex_unlock (&invocation->mutex);
-  return G_SOURCE_REMOVE;
+  if (query->n >= captured->len)
+    return;
+  request = g_ptr_array_index (captured, query->n);
+  query->copy = g_new0 (SintesiSimCapturedRequest, 1);
+  query->copy->method = g_strdup (request->method);
+  query->copy->raw_path = g_strdup (request->raw_path);
+  query->copy->headers = g_strdup (request->headers);
+  query->copy->content_type = g_strdup (request->content_type);
+  query->copy->body = g_bytes_ref (request->body);
+}
+
+SintesiSimCapturedRequest *
+sintesi_test_sim_captured (SintesiTestSim *sim,
+                           guint           n)
+{
+  CaptureQuery query = { n, NULL };
+
+  sintesi_sim_thread_invoke (sim->thread, copy_captured, &query);
+  g_assert_nonnull (query.copy);
+  return query.copy;
 }
 
 void
-sintesi_test_sim_invoke (SintesiTestSim *sim,
-                         void          (*func) (SintesiSimServer *server, gpointer data),
-                         gpointer        data)
+sintesi_test_captured_free (SintesiSimCapturedRequest *request)
 {
-  Invocation invocation = { sim, func, data };
-
-  g_mutex_init (&invocation.mutex);
-  g_cond_init (&invocation.cond);
-  g_main_context_invoke (sim->context, run_invocation, &invocation);
-  g_mutex_lock (&invocation.mutex);
-  while (!invocation.done)
-    g_cond_wait (&invocation.cond, &invocation.mutex);
-  g_mutex_unlock (&invocation.mutex);
-  g_mutex_clear (&invocation.mutex);
-  g_cond_clear (&invocation.cond);
-}
-
-static gboolean
-quit_loop (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
+  g_free (request->method);
+  g_free (request->raw_path);
+  g_free (request->headers);
+  g_free (request->content_type);
+  g_bytes_unref (request->body);
+  g_free (request);
 }
 
 void
@@ -142,16 +108,12 @@ sintesi_test_sim_stop (SintesiTestSim *sim)
 {
   if (sim == NULL)
     return;
-  g_main_context_invoke (sim->context, quit_loop, sim->loop);
-  g_thread_join (sim->thread);
-  g_main_loop_unref (sim->loop);
-  g_main_context_unref (sim->context);
+  sintesi_sim_thread_stop (sim->thread);
   sintesi_test_ca_free (sim->ca);
   sintesi_test_leaf_free (sim->server);
   sintesi_test_leaf_free (sim->client);
   g_free (sim->client_key_encrypted);
   g_free (sim->client_key_password);
-  g_free (sim->base_url);
   g_free (sim->dir);
   g_free (sim);
 }

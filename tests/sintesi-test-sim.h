@@ -1,11 +1,7 @@
-/* sintesi-test-sim.h: the gateway simulator on its own thread, for tests
- *
- * curl_easy_perform blocks, so a test that talks to an in-process simulator
- * gives it its own thread and GMainContext (toolchain-notes pitfall 6).
- */
+/* sintesi-test-sim.h: a test PKI and the gateway simulator on its own thread */
 #pragma once
 
-#include "sintesi-sim-server.h"
+#include "sintesi-sim-thread.h"
 #include "sintesi-test-pki.h"
 
 G_BEGIN_DECLS
@@ -18,21 +14,20 @@ typedef struct
   SintesiTestLeaf  *client;        /* A1#090201PSSMNZLSN99E05F205J */
   char             *client_key_encrypted;  /* PKCS#8, password below */
   char             *client_key_password;
-  SintesiSimServer *sim;
-  char             *base_url;
-  GThread          *thread;
-  GMainContext     *context;
-  GMainLoop        *loop;
+  SintesiSimThread *thread;
+  const char       *base_url;
 } SintesiTestSim;
 
 /* Makes a PKI in dir and starts a simulator with these faults (may be NULL). */
 SintesiTestSim *sintesi_test_sim_start  (const char         *dir,
                                          const char * const *faults);
 void            sintesi_test_sim_stop   (SintesiTestSim     *sim);
-/* Runs func(sim->sim, data) on the simulator's thread and waits for it. */
-void            sintesi_test_sim_invoke (SintesiTestSim     *sim,
-                                         void              (*func) (SintesiSimServer *server,
-                                                                    gpointer          data),
-                                         gpointer            data);
+/* Requests the simulator has received so far. */
+guint           sintesi_test_sim_request_count (SintesiTestSim *sim);
+/* The n-th captured request (a copy of its fields). */
+SintesiSimCapturedRequest *
+                sintesi_test_sim_captured      (SintesiTestSim *sim,
+                                                guint           n);
+void            sintesi_test_captured_free     (SintesiSimCapturedRequest *request);
 
 G_END_DECLS

@@ -33,7 +33,7 @@ static void
 make_config (Fixture *f, SintesiGatewayConfig *config)
 {
   memset (config, 0, sizeof *config);
-  config->base_url = f->sim->base_url;
+  config->base_url = (char *) f->sim->base_url;
   config->client_cert = f->sim->client->cert;
   config->client_key = f->sim->client_key_encrypted;
   config->client_key_secret = f->sim->client_key_password;
@@ -65,7 +65,7 @@ send_status (const SintesiGatewayConfig *config)
 static guint
 request_count (Fixture *f)
 {
-  return sintesi_sim_server_get_request_count (f->sim->sim);
+  return sintesi_test_sim_request_count (f->sim);
 }
 
 static void

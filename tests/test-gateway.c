@@ -168,7 +168,7 @@ static void
 make_config (SintesiTestSim *sim, SintesiGatewayConfig *config)
 {
   memset (config, 0, sizeof *config);
-  config->base_url = sim->base_url;
+  config->base_url = (char *) sim->base_url;
   config->client_cert = sim->client->cert;
   config->client_key = sim->client_key_encrypted;
   config->client_key_secret = sim->client_key_password;
@@ -223,7 +223,7 @@ test_multipart_layout (void)
   g_assert_no_error (response->failure);
   g_assert_cmpstr (response->method, ==, "POST");
 
-  captured = g_ptr_array_index (sintesi_sim_server_get_captured (sim->sim), 0);
+  captured = sintesi_test_sim_captured (sim, 0);
   g_assert_cmpstr (captured->method, ==, "POST");
   g_assert_cmpstr (captured->raw_path, ==, "/gateway/v2/documents/validate-and-create");
   g_assert_true (g_str_has_prefix (captured->content_type, "multipart/form-data; boundary="));
@@ -246,6 +246,7 @@ test_multipart_layout (void)
   expected_tail = g_strdup_printf ("\r\n--%s--\r\n", boundary);
   g_assert_cmpmem (data + offset, size - offset, expected_tail, strlen (expected_tail));
 
+  sintesi_test_captured_free (captured);
   sintesi_test_sim_stop (sim);
   sintesi_test_rmdir (tmp);
 }
@@ -275,17 +276,19 @@ test_metadata_and_delete_wire (void)
   g_assert_no_error (update->failure);
   g_assert_no_error (removal->failure);
 
-  captured = g_ptr_array_index (sintesi_sim_server_get_captured (sim->sim), 0);
+  captured = sintesi_test_sim_captured (sim, 0);
   g_assert_cmpstr (captured->method, ==, "PUT");
   g_assert_cmpstr (captured->raw_path, ==, "/gateway/v2/documents/" DOC_ID "/metadati");
   g_assert_cmpstr (captured->content_type, ==, "application/json");
   g_assert_cmpmem (g_bytes_get_data (captured->body, NULL), g_bytes_get_size (captured->body), json, strlen (json));
   g_assert_nonnull (strstr (update->request_headers, "PUT /gateway/v2/documents/2.16.840.1.113883.2.9.2.90.4.4%5E090201.PSS.201.SINTESI18881699/metadati HTTP/1.1"));
 
-  captured = g_ptr_array_index (sintesi_sim_server_get_captured (sim->sim), 1);
+  sintesi_test_captured_free (captured);
+  captured = sintesi_test_sim_captured (sim, 1);
   g_assert_cmpstr (captured->method, ==, "DELETE");
   g_assert_cmpuint (g_bytes_get_size (captured->body), ==, 0);
   g_assert_nonnull (strstr (removal->request_headers, "DELETE /gateway/v2/documents/2.16.840.1.113883.2.9.2.90.4.4%5E090201.PSS.201.SINTESI18881699 HTTP/1.1"));
+  sintesi_test_captured_free (captured);
 
   sintesi_test_sim_stop (sim);
   sintesi_test_rmdir (tmp);
