@@ -12,7 +12,7 @@ packages=(
   libcairo2-dev libpango1.0-dev libqpdf-dev libarchive-dev libsecret-1-dev
   fonts-dejavu-core xvfb xauth dbus gnome-keyring
   gnutls-bin openssl poppler-utils qpdf libxml2-utils libnss3-tools softhsm2
-  imagemagick sqlite3 python3 unzip
+  imagemagick sqlite3 python3 unzip time
 )
 
 say () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

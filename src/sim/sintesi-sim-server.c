@@ -134,6 +134,7 @@ sintesi_sim_config_clear (SintesiSimConfig *config)
   g_clear_pointer (&config->listen_address, g_free);
   g_clear_pointer (&config->cert_file, g_free);
   g_clear_pointer (&config->key_file, g_free);
+  g_clear_object (&config->certificate);
   g_clear_pointer (&config->client_ca_file, g_free);
   g_clear_pointer (&config->rules_dir, g_free);
   g_clear_pointer (&config->faults, g_ptr_array_unref);
@@ -983,13 +984,17 @@ sintesi_sim_server_new (const SintesiSimConfig  *config,
   GSList *uris;
   const char *host = config->listen_address != NULL ? config->listen_address : "127.0.0.1";
 
-  if (config->cert_file == NULL || config->key_file == NULL || config->client_ca_file == NULL)
+  if ((config->certificate == NULL && (config->cert_file == NULL || config->key_file == NULL)) ||
+      config->client_ca_file == NULL)
     {
       g_set_error (error, SINTESI_SIM_ERROR, SINTESI_SIM_ERROR_CONFIG,
                    _("The simulator needs --cert, --key and --client-ca."));
       return NULL;
     }
-  certificate = g_tls_certificate_new_from_files (config->cert_file, config->key_file, &local_error);
+  if (config->certificate != NULL)
+    certificate = g_object_ref (config->certificate);
+  else
+    certificate = g_tls_certificate_new_from_files (config->cert_file, config->key_file, &local_error);
   if (certificate == NULL)
     {
       g_set_error (error, SINTESI_SIM_ERROR, SINTESI_SIM_ERROR_CONFIG,

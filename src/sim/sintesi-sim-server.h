@@ -45,6 +45,7 @@ typedef struct
   guint16    port;            /* 0 = ephemeral */
   char      *cert_file;       /* server certificate (PEM) */
   char      *key_file;        /* server key (PEM) */
+  GTlsCertificate *certificate;  /* or the certificate itself (the sandbox's) */
   char      *client_ca_file;  /* CA that client certificates must chain to */
   char      *rules_dir;       /* optional rules package for CDA validation */
   GPtrArray *faults;          /* SintesiSimFault* */
