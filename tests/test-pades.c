@@ -713,6 +713,94 @@ test_official_sample (void)
   g_assert_cmpint (state, ==, SINTESI_PADES_STATE_SIGNED);
 }
 
+
+/* A hand-made PDF with an indirect AcroForm holding a text field already
+ * called "Signature1", and a page with /Annots: both are extended, and the
+ * new field gets a free name. */
+static void
+write_pdf_with_form (const char *path)
+{
+  const char *objects[] = {
+    "<< /Type /Catalog /Pages 2 0 R /AcroForm 5 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [6 0 R] /Resources << >> >>",
+    "<< /Length 5 >>\nstream\nBT ET\nendstream",
+    "<< /Fields [6 0 R] /DA (/Helv 0 Tf 0 g) >>",
+    "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Signature1) /Rect [72 700 300 720] /P 3 0 R /V (nota) >>",
+  };
+  g_autoptr(GString) pdf = g_string_new ("%PDF-1.7\n");
+  gsize offsets[G_N_ELEMENTS (objects)];
+  gsize xref;
+
+  for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
+    {
+      offsets[i] = pdf->len;
+      g_string_append_printf (pdf, "%u 0 obj\n%s\nendobj\n", i + 1, objects[i]);
+    }
+  xref = pdf->len;
+  g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f\r\n", (guint) G_N_ELEMENTS (objects) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
+    g_string_append_printf (pdf, "%010u 00000 n\r\n", (guint) offsets[i]);
+  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%u\n%%%%EOF\n",
+                          (guint) G_N_ELEMENTS (objects) + 1, (guint) xref);
+  g_assert_true (g_file_set_contents (path, pdf->str, pdf->len, NULL));
+}
+
+static void
+test_sign_existing_form (void)
+{
+  g_autofree char *form = g_build_filename (pki.dir, "form.pdf", NULL);
+  g_autofree char *form_cda = g_build_filename (pki.dir, "form-cda.pdf", NULL);
+  g_autofree char *signed_path = NULL;
+  g_autoptr(GBytes) signed_pdf = NULL;
+  g_autofree char *out = NULL;
+
+  write_pdf_with_form (form);
+  attach_cda (form, form_cda, "disable");
+  signed_pdf = sign_ok (form_cda, pki.key, pki.chain, 2, NULL);
+  assert_all_oracles (signed_pdf);
+
+  signed_path = write_temp ("form-signed.pdf", signed_pdf);
+  {
+    const char *argv[] = { "qpdf", "--json", "--json-key=acroform", signed_path, NULL };
+
+    g_assert_cmpint (sintesi_test_run (argv, NULL, &out, NULL), ==, 0);
+  }
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "\"fullname\": \"Signature1\""));
+  g_assert_nonnull (strstr (out, "\"fullname\": \"Signature2\""));
+  g_assert_nonnull (strstr (out, "\"fieldtype\": \"/Tx\""));
+  g_assert_nonnull (strstr (out, "\"fieldtype\": \"/Sig\""));
+  g_unlink (signed_path);
+}
+
+/* A /ByteRange moved off its /Contents (same width, so the file still
+ * parses) is refused before any cryptography. */
+static void
+test_byte_range_off_contents (void)
+{
+  g_autoptr(GBytes) signed_pdf = sign_ok (pki.unsigned_pdf, pki.key, pki.chain, 2, NULL);
+  gsize len = g_bytes_get_size (signed_pdf);
+  char *data = g_memdup2 (g_bytes_get_data (signed_pdf, NULL), len);
+  g_autoptr(GBytes) moved = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 r[4];
+  char *slot;
+  char original[32], shifted[32];
+
+  last_byte_range (signed_pdf, r);
+  g_snprintf (original, sizeof original, "%10" G_GUINT64_FORMAT, r[1]);
+  g_snprintf (shifted, sizeof shifted, "%10" G_GUINT64_FORMAT, r[1] + 2);
+  slot = find_bytes (data, len, original, strlen (original));
+  g_assert_nonnull (slot);
+  memcpy (slot, shifted, strlen (shifted));
+  moved = g_bytes_new_take (data, len);
+
+  g_assert_false (sintesi_pades_check_signed (moved, &error));
+  g_assert_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_INVALID_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, "/ByteRange"));
+}
+
 /* --- Setup ---------------------------------------------------------------- */
 
 static void
@@ -791,11 +879,13 @@ main (int argc, char **argv)
   g_test_add_func ("/pades/sign/xref-stream", test_sign_xref_stream);
   g_test_add_func ("/pades/sign/pkcs11", test_sign_pkcs11);
   g_test_add_func ("/pades/sign/file", test_sign_file);
+  g_test_add_func ("/pades/sign/existing-form", test_sign_existing_form);
   g_test_add_func ("/pades/sign/contents-sized-for-chain", test_contents_sized_for_chain);
   g_test_add_func ("/pades/signed/returned-unchanged", test_signed_returned_unchanged);
   g_test_add_func ("/pades/signed/official-sample", test_official_sample);
   g_test_add_func ("/pades/signed/broken", test_broken_signature);
   g_test_add_func ("/pades/signed/bytes-after-signature", test_bytes_after_signature);
+  g_test_add_func ("/pades/signed/byte-range-off-contents", test_byte_range_off_contents);
   g_test_add_func ("/pades/refuse/without-cda", test_refuse_without_cda);
   g_test_add_func ("/pades/refuse/not-pdf", test_refuse_not_pdf);
   g_test_add_func ("/pades/refuse/bad-credentials", test_refuse_bad_credentials);

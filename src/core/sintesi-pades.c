@@ -786,13 +786,44 @@ verify_signature (PadesBuffer        *buf,
       buf->data[r[1]] != '<' || buf->data[r[2] - 1] != '>')
     return invalid (error, sig->field_name, _("its /ByteRange does not match the layout of the file."));
 
-  /* The hole must be exactly the hex string, and hold what qpdf read. */
+  /* The hole must be exactly the hex string qpdf read as this signature's
+   * /Contents: a ByteRange pointing elsewhere (signature wrapping) fails. */
   gap = r[2] - r[1];
-  if (gap - 2 < 2 * g_bytes_get_size (sig->contents))
-    return invalid (error, sig->field_name, _("its /ByteRange does not match the layout of the file."));
-  for (guint64 i = r[1] + 1; i < r[2] - 1; i++)
-    if (!g_ascii_isxdigit (buf->data[i]))
+  {
+    gsize expected_len;
+    const guint8 *expected = g_bytes_get_data (sig->contents, &expected_len);
+    gsize at = 0;
+    int high = -1;
+
+    for (guint64 i = r[1] + 1; i < r[2] - 1; i++)
+      {
+        int nibble = g_ascii_xdigit_value (buf->data[i]);
+
+        if (nibble < 0)
+          {
+            if (g_ascii_isspace (buf->data[i]))
+              continue;
+            return invalid (error, sig->field_name, _("its /ByteRange does not match the layout of the file."));
+          }
+        if (high < 0)
+          {
+            high = nibble;
+            continue;
+          }
+        if (at >= expected_len || expected[at] != (guint8) (high << 4 | nibble))
+          return invalid (error, sig->field_name, _("its /ByteRange does not match the layout of the file."));
+        at++;
+        high = -1;
+      }
+    if (high >= 0)
+      {
+        if (at >= expected_len || expected[at] != (guint8) (high << 4))
+          return invalid (error, sig->field_name, _("its /ByteRange does not match the layout of the file."));
+        at++;
+      }
+    if (at != expected_len)
       return invalid (error, sig->field_name, _("its /ByteRange does not match the layout of the file."));
+  }
 
   result->covers_whole_file = r[2] + r[3] == buf->len;
 
@@ -1571,7 +1602,15 @@ sign_buffer (PadesBuffer                   *buf,
   format_byte_range_slot (buf->data + original_len + inc.byte_range_at, a);
   format_byte_range_slot (buf->data + original_len + inc.byte_range_at + BYTE_RANGE_WIDTH + 1, b);
   format_byte_range_slot (buf->data + original_len + inc.byte_range_at + 2 * (BYTE_RANGE_WIDTH + 1), tail);
-  g_assert (tail <= b - a);
+  if (tail > b - a)
+    {
+      /* Only a reservation smaller than the xref could get here. */
+      g_autofree char *reserved = g_strdup_printf ("%" G_GSIZE_FORMAT, contents_size);
+
+      g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_CONTENTS_TOO_SMALL,
+                   _("The space reserved for the signature in the PDF (%s bytes) is too small."), reserved);
+      return FALSE;
+    }
 
   /* The signed bytes as one datum (see the top of this file). */
   saved_hole = g_memdup2 (buf->data + a, tail);
