@@ -801,6 +801,25 @@ test_byte_range_off_contents (void)
   g_assert_nonnull (strstr (error->message, "/ByteRange"));
 }
 
+/* The gateway counts a signature without /M as invalid: so do we. */
+static void
+test_signature_without_time (void)
+{
+  g_autoptr(GBytes) signed_pdf = sign_ok (pki.unsigned_pdf, pki.key, pki.chain, 2, NULL);
+  gsize len = g_bytes_get_size (signed_pdf);
+  char *data = g_memdup2 (g_bytes_get_data (signed_pdf, NULL), len);
+  g_autoptr(GBytes) without = NULL;
+  g_autoptr(GError) error = NULL;
+  char *m = find_bytes (data, len, "/M (D:", 6);
+
+  g_assert_nonnull (m);
+  m[1] = 'X';
+  without = g_bytes_new_take (data, len);
+  g_assert_false (sintesi_pades_check_signed (without, &error));
+  g_assert_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_INVALID_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, "/M"));
+}
+
 /* --- Setup ---------------------------------------------------------------- */
 
 static void
@@ -886,6 +905,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pades/signed/broken", test_broken_signature);
   g_test_add_func ("/pades/signed/bytes-after-signature", test_bytes_after_signature);
   g_test_add_func ("/pades/signed/byte-range-off-contents", test_byte_range_off_contents);
+  g_test_add_func ("/pades/signed/without-time", test_signature_without_time);
   g_test_add_func ("/pades/refuse/without-cda", test_refuse_without_cda);
   g_test_add_func ("/pades/refuse/not-pdf", test_refuse_not_pdf);
   g_test_add_func ("/pades/refuse/bad-credentials", test_refuse_bad_credentials);

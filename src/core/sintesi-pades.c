@@ -82,9 +82,10 @@ pades_buffer_take_copy (PadesBuffer  *buf,
 
 typedef struct
 {
-  char   *field_name;
-  guint64 range[4];
-  GBytes *contents;
+  char    *field_name;
+  guint64  range[4];
+  GBytes  *contents;
+  gboolean has_time;   /* /M */
 } PadesSignature;
 
 static void
@@ -588,6 +589,7 @@ collect_signatures (qpdf_data   q,
         size_t raw_len = 0;
 
         sig->field_name = g_strdup (qpdf_oh_is_string (q, title) ? qpdf_oh_get_utf8_value (q, title) : "?");
+        sig->has_time = qpdf_oh_is_string (q, qpdf_oh_get_key (q, value, "/M"));
         range = qpdf_oh_get_key (q, value, "/ByteRange");
         contents = qpdf_oh_get_key (q, value, "/Contents");
         if (qpdf_oh_is_array (q, range) && qpdf_oh_get_array_n_items (q, range) == 4)
@@ -782,6 +784,10 @@ verify_signature (PadesBuffer        *buf,
   memset (result, 0, sizeof *result);
   if (sig->contents == NULL)
     return invalid (error, sig->field_name, _("it has no /Contents."));
+  /* The gateway reads /M and counts a signature without it as invalid
+   * (pss-document.md §1 item 4). */
+  if (!sig->has_time)
+    return invalid (error, sig->field_name, _("it has no signing time (/M), which the gateway requires."));
   if (r[0] != 0 || r[1] == 0 || r[2] <= r[1] || r[2] > buf->len || r[3] > buf->len - r[2] ||
       buf->data[r[1]] != '<' || buf->data[r[2] - 1] != '>')
     return invalid (error, sig->field_name, _("its /ByteRange does not match the layout of the file."));

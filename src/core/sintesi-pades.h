@@ -81,7 +81,8 @@ gboolean sintesi_pades_check_signed  (GBytes                        *pdf,
  * signer's certificate, the rest (issuers) go into the CMS too. The result
  * is the original bytes plus one incremental update, already self-checked.
  * A signed PDF is checked and returned unchanged (a new reference to pdf);
- * key may then be NULL. out_input_state (optional) says which it was. */
+ * key may then be NULL. out_input_state (optional) says which it was.
+ * Memory: pdf plus one copy; large files go through sintesi_pades_sign_file. */
 GBytes  *sintesi_pades_sign          (GBytes                        *pdf,
                                       gnutls_privkey_t               key,
                                       gnutls_x509_crt_t const       *chain,
