@@ -820,6 +820,21 @@ test_signature_without_time (void)
   g_assert_nonnull (strstr (error->message, "/M"));
 }
 
+static void
+test_refuse_encrypted (void)
+{
+  g_autofree char *path = g_build_filename (pki.dir, "encrypted.pdf", NULL);
+  const char *argv[] = { "qpdf", "--encrypt", "", "owner-secret", "256", "--", pki.unsigned_pdf, path, NULL };
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (sintesi_test_run (argv, NULL, NULL, NULL), ==, 0);
+  pdf = read_bytes (path);
+  g_assert_null (sintesi_pades_sign (pdf, pki.key, pki.chain, 2, NULL, NULL, &error));
+  g_assert_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_ENCRYPTED);
+  g_unlink (path);
+}
+
 /* --- Setup ---------------------------------------------------------------- */
 
 static void
@@ -908,6 +923,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pades/signed/without-time", test_signature_without_time);
   g_test_add_func ("/pades/refuse/without-cda", test_refuse_without_cda);
   g_test_add_func ("/pades/refuse/not-pdf", test_refuse_not_pdf);
+  g_test_add_func ("/pades/refuse/encrypted", test_refuse_encrypted);
   g_test_add_func ("/pades/refuse/bad-credentials", test_refuse_bad_credentials);
 
   status = g_test_run ();
