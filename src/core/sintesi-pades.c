@@ -200,12 +200,12 @@ ber_to_der (const guint8 *p,
             guint         depth)
 {
   gsize header_len, content_len, pos;
-  gboolean indefinite;
-  gboolean constructed = (p[0] & 0x20) != 0;
+  gboolean indefinite, constructed;
   g_autoptr(GByteArray) content = NULL;
 
   if (depth > 32 || !der_read_header (p, avail, &header_len, &content_len, &indefinite))
     return FALSE;
+  constructed = (p[0] & 0x20) != 0;
   if (indefinite && !constructed)
     return FALSE;
 
