@@ -8,7 +8,9 @@
 #include <gnutls/x509.h>
 #include <string.h>
 
+#include "sintesi-environment.h"
 #include "sintesi-jwt.h"
+#include "sintesi-xml.h"
 #include "sintesi-test-pki.h"
 #include "sintesi-test-util.h"
 
@@ -27,6 +29,7 @@ typedef struct
   GBytes           *der;
   gnutls_privkey_t  key;
   char             *key_path;
+  char             *encrypted_key_path;  /* PKCS#8 PBES2, password "secret" */
 } Credential;
 
 static struct
@@ -103,6 +106,7 @@ make_credential (Credential                   *credential,
   credential->key_path = g_strdup (leaf->key);
   credential->der = pem_to_der (leaf->cert);
   credential->key = load_key (leaf->key);
+  credential->encrypted_key_path = sintesi_test_leaf_encrypted_key (leaf, "secret");
 }
 
 static void
@@ -110,6 +114,7 @@ clear_credential (Credential *credential)
 {
   g_free (credential->pem);
   g_free (credential->key_path);
+  g_free (credential->encrypted_key_path);
   g_bytes_unref (credential->der);
   gnutls_privkey_deinit (credential->key);
 }
@@ -1530,6 +1535,265 @@ test_pkcs11_softhsm (void)
   gnutls_pkcs11_deinit ();
 }
 
+
+/* ------------------------------------------------------------------------ */
+/* What the CDA decides                                                     */
+
+#define MINIMAL_CDA \
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+  "<ClinicalDocument xmlns=\"urn:hl7-org:v3\">\n" \
+  "  <typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_MT000040UV02\"/>\n" \
+  "  <id root=\"2.16.840.1.113883.2.9.2.90.4.4\" extension=\"090201.PSS.201.SINTESI1\"/>\n" \
+  "  <code code=\"60591-5\" codeSystem=\"2.16.840.1.113883.6.1\"/>\n" \
+  "  <recordTarget><patientRole>\n" \
+  "    <id root=\"2.16.840.1.113883.2.9.4.3.7\" extension=\"TEAM0001\"/>\n" \
+  "    <id root=\"2.16.840.1.113883.2.9.4.3.2\" extension=\"" PATIENT_CF "\"/>\n" \
+  "  </patientRole></recordTarget>\n" \
+  "  <component><structuredBody><component><section><code code=\"11450-4\" codeSystem=\"2.16.840.1.113883.6.1\"/></section></component></structuredBody></component>\n" \
+  "</ClinicalDocument>\n"
+
+static xmlDoc *
+parse_cda (const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  xmlDoc *doc = sintesi_xml_read_bytes (bytes, "cda.xml", 0, &error);
+
+  g_assert_no_error (error);
+  return doc;
+}
+
+static void
+test_cda_values (void)
+{
+  g_autoptr(xmlDoc) cda = parse_cda (MINIMAL_CDA);
+  g_autoptr(xmlDoc) no_cf = parse_cda ("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><code code=\"60591-5\" codeSystem=\"2.16.840.1.113883.6.1\"/>"
+                                       "<recordTarget><patientRole><id root=\"2.16.840.1.113883.2.9.4.3.7\" extension=\"TEAM0001\"/></patientRole></recordTarget></ClinicalDocument>");
+  g_autoptr(xmlDoc) no_code = parse_cda ("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><code code=\"60591-5\"/></ClinicalDocument>");
+  g_autoptr(xmlDoc) other_ns = parse_cda ("<ClinicalDocument><code code=\"60591-5\" codeSystem=\"2.16.840.1.113883.6.1\"/></ClinicalDocument>");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *type = sintesi_jwt_resource_type_from_cda (cda, &error);
+  g_autofree char *cf = NULL;
+  char *missing;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (type, ==, PSS_TYPE);
+  cf = sintesi_jwt_patient_cf_from_cda (cda, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cf, ==, PATIENT_CF);
+
+  missing = sintesi_jwt_patient_cf_from_cda (no_cf, &error);
+  g_assert_null (missing);
+  g_assert_error (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA);
+  g_assert_nonnull (strstr (error->message, "codice fiscale"));
+  g_clear_error (&error);
+  missing = sintesi_jwt_resource_type_from_cda (no_code, &error);
+  g_assert_null (missing);
+  g_assert_error (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA);
+  g_clear_error (&error);
+  missing = sintesi_jwt_resource_type_from_cda (other_ns, &error);
+  g_assert_null (missing);
+  g_assert_error (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA);
+}
+
+static void
+test_cda_values_official_example (void)
+{
+  g_autofree char *path = sintesi_test_fixture ("cda/pss-example-2025.xml");
+  g_autoptr(xmlDoc) cda = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *cf = NULL;
+
+  if (path == NULL)
+    return;
+  cda = sintesi_xml_read_file (path, 0, &error);
+  g_assert_no_error (error);
+  type = sintesi_jwt_resource_type_from_cda (cda, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (type, ==, PSS_TYPE);
+  cf = sintesi_jwt_patient_cf_from_cda (cda, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cf, ==, "RSSMRA22A01A399Z");
+}
+
+/* ------------------------------------------------------------------------ */
+/* sintesi-cli tokens                                                       */
+
+typedef struct
+{
+  char *home;
+  char *cda;
+  char *pdf;
+} CliFiles;
+
+static void
+cli_files_init (CliFiles *files)
+{
+  files->home = sintesi_test_mkdtemp ();
+  files->cda = g_build_filename (files->home, "pss.xml", NULL);
+  files->pdf = g_build_filename (files->home, "pss.pdf", NULL);
+  g_assert_true (g_file_set_contents (files->cda, MINIMAL_CDA, -1, NULL));
+  g_assert_true (g_file_set_contents (files->pdf, g_bytes_get_data (pki.pdf, NULL), (gssize) g_bytes_get_size (pki.pdf), NULL));
+}
+
+static void
+cli_files_clear (CliFiles *files)
+{
+  sintesi_test_rmdir (files->home);
+  g_free (files->home);
+  g_free (files->cda);
+  g_free (files->pdf);
+}
+
+static JsonObject *
+parse_json_output (const char *out)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_cli_tokens (void)
+{
+  CliFiles files;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *hash = openssl_sha256_hex (pki.pdf);
+  JsonObject *decoded, *claims, *header;
+  int status;
+
+  cli_files_init (&files);
+  {
+    const char *args[] = { "--json", "tokens", "--operation", "create",
+                           "--sign-cert", pki.s1.pem, "--sign-key", pki.s1.encrypted_key_path, "--password-stdin",
+                           "--cf", PHYSICIAN_CF, "--cda", files.cda, "--pdf", files.pdf,
+                           "--locality", LOCALITY, "--app-id", "SINTESI", "--app-vendor", "SINTESI PROJECT",
+                           "--app-version", "V.0.1.0", "--decode", NULL };
+
+    status = sintesi_test_run_cli (files.home, args, "secret\n", &out, &err);
+  }
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (status, ==, 0);
+  root = parse_json_output (out);
+  g_assert_true (openssl_verifies (json_object_get_string_member (root, "bearer")));
+  g_assert_true (openssl_verifies (json_object_get_string_member (root, "signature")));
+  decoded = json_object_get_object_member (root, "decoded");
+  header = json_object_get_object_member (json_object_get_object_member (decoded, "signature"), "header");
+  claims = json_object_get_object_member (json_object_get_object_member (decoded, "signature"), "claims");
+  assert_string (header, "alg", "RS256");
+  assert_string (claims, "action_id", "CREATE");
+  assert_string (claims, "person_id", CX (PATIENT_CF));  /* from the CDA */
+  assert_string (claims, "resource_hl7_type", PSS_TYPE);  /* from the CDA */
+  assert_string (claims, "attachment_hash", hash);        /* of the file */
+  assert_string (claims, "aud", SINTESI_STAGE_AUD);
+  claims = json_object_get_object_member (json_object_get_object_member (decoded, "bearer"), "claims");
+  assert_string (claims, "iss", "auth:" S1_CN);
+  cli_files_clear (&files);
+}
+
+static void
+test_cli_tokens_human_and_update (void)
+{
+  CliFiles files;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  cli_files_init (&files);
+  {
+    const char *args[] = { "tokens", "--operation", "update", "--access-update",
+                           "--sign-cert", pki.s1.pem, "--sign-key", pki.s1.key_path,
+                           "--cf", PHYSICIAN_CF, "--patient", PATIENT_CF, "--environment", "production",
+                           "--locality", LOCALITY, "--app-id", "SINTESI", "--app-vendor", "SINTESI PROJECT",
+                           "--app-version", "V.0.1.0", "--decode", NULL };
+
+    status = sintesi_test_run_cli (files.home, args, NULL, &out, &err);
+  }
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Authorization: Bearer ey"));
+  g_assert_nonnull (strstr (out, "\nFSE-JWT-Signature: ey"));
+  g_assert_nonnull (strstr (out, "\"purpose_of_use\" : \"ACCESS UPDATE\""));
+  g_assert_nonnull (strstr (out, "\"aud\" : \"https://modipa.fse.salute.gov.it/govway/rest/in/FSE/gateway/v1\""));
+  cli_files_clear (&files);
+}
+
+static void
+test_cli_tokens_refusals (void)
+{
+  CliFiles files;
+  struct {
+    const char *what;
+    const char *key;
+    const char *cert;
+    const char *operation;
+    const char *stdin_data;
+    const char *locality;
+    int status;
+    const char *text;
+  } cases[] = {
+    { "wrong password", NULL, NULL, "create", "wrong\n", LOCALITY, 2, "password" },
+    { "no password", NULL, NULL, "create", NULL, LOCALITY, 2, "password" },
+    { "A1 signs", "a1", "a1", "create", "secret\n", LOCALITY, 1, "jwt-a1-signer" },
+    { "bad locality", NULL, NULL, "delete", "secret\n", "STUDIO MEDICO", 1, "jwt-locality" },
+    { "no locality", NULL, NULL, "delete", "secret\n", NULL, 2, "--locality" },
+    { "bad operation", NULL, NULL, "REPLACE", "secret\n", LOCALITY, 2, "--operation" },
+  };
+
+  cli_files_init (&files);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(JsonObject) root = NULL;
+      Credential *credential = cases[i].key != NULL ? &pki.a1 : &pki.s1;
+      const char *message;
+      int status;
+
+      g_ptr_array_add (args, (gpointer) "--json");
+      g_ptr_array_add (args, (gpointer) "tokens");
+      g_ptr_array_add (args, (gpointer) "--operation");
+      g_ptr_array_add (args, (gpointer) cases[i].operation);
+      g_ptr_array_add (args, (gpointer) "--sign-cert");
+      g_ptr_array_add (args, credential->pem);
+      g_ptr_array_add (args, (gpointer) "--sign-key");
+      g_ptr_array_add (args, credential->encrypted_key_path);
+      if (cases[i].stdin_data != NULL)
+        g_ptr_array_add (args, (gpointer) "--password-stdin");
+      g_ptr_array_add (args, (gpointer) "--cf");
+      g_ptr_array_add (args, (gpointer) PHYSICIAN_CF);
+      g_ptr_array_add (args, (gpointer) "--cda");
+      g_ptr_array_add (args, files.cda);
+      g_ptr_array_add (args, (gpointer) "--pdf");
+      g_ptr_array_add (args, files.pdf);
+      if (cases[i].locality != NULL)
+        {
+          g_ptr_array_add (args, (gpointer) "--locality");
+          g_ptr_array_add (args, (gpointer) cases[i].locality);
+        }
+      g_ptr_array_add (args, (gpointer) "--app-id=SINTESI");
+      g_ptr_array_add (args, (gpointer) "--app-vendor=SINTESI PROJECT");
+      g_ptr_array_add (args, (gpointer) "--app-version=V.0.1.0");
+      g_ptr_array_add (args, NULL);
+
+      status = sintesi_test_run_cli (files.home, (const char * const *) args->pdata, cases[i].stdin_data, &out, &err);
+      g_test_message ("%s: %d %s", cases[i].what, status, err);
+      g_assert_cmpint (status, ==, cases[i].status);
+      root = parse_json_output (out);  /* exactly one JSON object, even on failure */
+      message = json_object_get_string_member (json_object_get_object_member (root, "error"), "message");
+      if (strstr (message, cases[i].text) == NULL)
+        g_error ("%s: “%s” does not mention “%s”", cases[i].what, message, cases[i].text);
+    }
+  cli_files_clear (&files);
+}
+
 /* ------------------------------------------------------------------------ */
 
 int
@@ -1598,6 +1862,11 @@ main (int argc, char **argv)
   g_test_add_func ("/jwt/lint/payload-alphabet", test_lint_payload_alphabet);
   g_test_add_func ("/jwt/lint/findings-to-error", test_findings_to_error);
   g_test_add_func ("/jwt/pkcs11/softhsm", test_pkcs11_softhsm);
+  g_test_add_func ("/jwt/cda/values", test_cda_values);
+  g_test_add_func ("/jwt/cda/official-example", test_cda_values_official_example);
+  g_test_add_func ("/jwt/cli/tokens", test_cli_tokens);
+  g_test_add_func ("/jwt/cli/tokens-human-update", test_cli_tokens_human_and_update);
+  g_test_add_func ("/jwt/cli/tokens-refusals", test_cli_tokens_refusals);
 
   status = g_test_run ();
 

@@ -17,6 +17,7 @@ typedef struct
 } CommandEntry;
 
 static const CommandEntry commands[] = {
+  { "tokens", sintesi_cli_tokens, N_("Build and check both tokens of a call, without sending") },
   { NULL, NULL, NULL }
 };
 

@@ -3,6 +3,8 @@
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/x509.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 #include <string.h>
 
 #include "sintesi-jwt.h"
@@ -874,6 +876,77 @@ sintesi_jwt_decoded_free (SintesiJwtDecoded *decoded)
   g_clear_pointer (&decoded->certificate_der, g_bytes_unref);
   g_free (decoded->certificate_cn);
   g_free (decoded);
+}
+
+/* ------------------------------------------------------------------------ */
+/* What the CDA decides                                                     */
+
+#define HL7_NAMESPACE "urn:hl7-org:v3"
+#define MEF_CF_ROOT   "2.16.840.1.113883.2.9.4.3.2"
+
+/* The first node of expression, or NULL. */
+static xmlNode *
+first_node (xmlDoc     *cda,
+            const char *expression)
+{
+  xmlXPathContext *context = xmlXPathNewContext (cda);
+  xmlXPathObject *result;
+  xmlNode *node = NULL;
+
+  xmlXPathRegisterNs (context, (const xmlChar *) "hl7", (const xmlChar *) HL7_NAMESPACE);
+  result = xmlXPathEvalExpression ((const xmlChar *) expression, context);
+  if (result != NULL && result->nodesetval != NULL && result->nodesetval->nodeNr > 0)
+    node = result->nodesetval->nodeTab[0];
+  xmlXPathFreeObject (result);
+  xmlXPathFreeContext (context);
+  return node;
+}
+
+static char *
+attribute (xmlNode    *node,
+           const char *name)
+{
+  xmlChar *value = xmlGetProp (node, (const xmlChar *) name);
+  char *copy = value != NULL ? g_strdup ((const char *) value) : NULL;
+
+  xmlFree (value);
+  return copy;
+}
+
+char *
+sintesi_jwt_resource_type_from_cda (xmlDoc  *cda,
+                                    GError **error)
+{
+  /* The gateway takes the first <code> of the document, which in a CDA is
+   * ClinicalDocument/code. */
+  xmlNode *code = first_node (cda, "(//hl7:code)[1]");
+  g_autofree char *value = code != NULL ? attribute (code, "code") : NULL;
+  g_autofree char *system = code != NULL ? attribute (code, "codeSystem") : NULL;
+
+  if (value == NULL || system == NULL || *value == '\0' || *system == '\0')
+    {
+      g_set_error_literal (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA,
+                           _("The CDA has no document code (ClinicalDocument/code with code and codeSystem), so its type cannot be declared to the gateway."));
+      return NULL;
+    }
+  return g_strdup_printf ("('%s^^%s')", value, system);
+}
+
+char *
+sintesi_jwt_patient_cf_from_cda (xmlDoc  *cda,
+                                 GError **error)
+{
+  xmlNode *id = first_node (cda, "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id[@root='" MEF_CF_ROOT "']");
+  char *cf = id != NULL ? attribute (id, "extension") : NULL;
+
+  if (cf == NULL || *cf == '\0')
+    {
+      g_free (cf);
+      g_set_error_literal (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA,
+                           _("The CDA does not name its patient by codice fiscale (recordTarget/patientRole/id with root 2.16.840.1.113883.2.9.4.3.2)."));
+      return NULL;
+    }
+  return cf;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <gnutls/abstract.h>
 #include <json-glib/json-glib.h>
+#include <libxml/tree.h>
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,7 @@ typedef enum
   SINTESI_JWT_ERROR_JSON,                /* header or claims are not a JSON object */
   SINTESI_JWT_ERROR_SIGNATURE_MISMATCH,  /* the signature does not verify with x5c */
   SINTESI_JWT_ERROR_LINT,                /* the linter found what the gateway refuses */
+  SINTESI_JWT_ERROR_CDA,                 /* the CDA lacks the code or the patient's CF */
 } SintesiJwtError;
 
 typedef enum
@@ -187,6 +189,15 @@ GPtrArray          *sintesi_jwt_lint               (const char                  
 /* NULL for an empty array; otherwise a SINTESI_JWT_ERROR_LINT error listing
  * every finding, one per line. */
 GError             *sintesi_jwt_findings_to_error  (GPtrArray                   *findings);
+
+/* What the gateway compares with the CDA (gateway-contract §4.3, §5.1
+ * steps 13–14): ('<code>^^<codeSystem>') of the CDA's first <code>, and the
+ * patient's codice fiscale (recordTarget/patientRole/id with the MEF root
+ * 2.16.840.1.113883.2.9.4.3.2). */
+char               *sintesi_jwt_resource_type_from_cda (xmlDoc          *cda,
+                                                        GError         **error);
+char               *sintesi_jwt_patient_cf_from_cda    (xmlDoc          *cda,
+                                                        GError         **error);
 
 /* Standard base64url without padding, and back (NULL on bad input). */
 char               *sintesi_jwt_base64url_encode   (const guint8            *data,
