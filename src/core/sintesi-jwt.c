@@ -1004,8 +1004,8 @@ jwt_check_cf (const char  *cf,
     shape_ok = g_ascii_isupper (*p) || g_ascii_isdigit (*p);
   if (!shape_ok)
     {
-      g_set_error (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_INVALID_PARAMETERS,
-                   _("“%s” is not a codice fiscale: it must be 16 capital letters and digits."), cf);
+      g_set_error_literal (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_INVALID_PARAMETERS,
+                           _("a codice fiscale is 16 capital letters and digits."));
       return FALSE;
     }
   return TRUE;
@@ -1306,9 +1306,9 @@ lint_cx (GPtrArray                   *findings,
     {
       add_finding (findings, cf_rule, token,
                    strcmp (claim, "sub") == 0
-                   ? _("The physician's codice fiscale in “sub” is not valid: %s")
-                   : _("The patient's codice fiscale in “person_id” is not valid: %s"),
-                   error->message);
+                   ? _("The physician's codice fiscale “%s” in “sub” is not valid: %s")
+                   : _("The patient's codice fiscale “%s” in “person_id” is not valid: %s"),
+                   cf, error->message);
       return NULL;
     }
   return g_steal_pointer (&cf);
