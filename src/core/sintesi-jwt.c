@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -317,6 +318,24 @@ json_object_to_base64url (JsonObject *object)
 
   append_json_object (text, object);
   return sintesi_jwt_base64url_encode ((const guint8 *) text->str, text->len);
+}
+
+/* Lowercase hex SHA-256, as the gateway computes attachment_hash. GnuTLS's
+ * (nettle's) SHA-256 uses the CPU's SHA extensions: a PDF of a few MB is
+ * hashed twice per call (build and lint) without notice. */
+static char *
+sha256_hex (GBytes *bytes)
+{
+  guint8 digest[32];
+  gsize size = 0;
+  const void *data = g_bytes_get_data (bytes, &size);
+  char *hex = g_malloc (sizeof digest * 2 + 1);
+
+  if (gnutls_hash_fast (GNUTLS_DIG_SHA256, data, size, digest) < 0)
+    g_error ("SHA-256 is not available");
+  for (gsize i = 0; i < sizeof digest; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+  return hex;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -677,7 +696,7 @@ sintesi_jwt_build (const SintesiJwtParams  *params,
   person_id = make_cx (params->patient_cf);
   if (needs_document)
     attachment_hash = params->document != NULL
-      ? g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, params->document)
+      ? sha256_hex (params->document)
       : g_ascii_strdown (params->document_sha256, -1);
 
   state.params = params;
@@ -1432,7 +1451,7 @@ lint_signature_claims (GPtrArray                   *findings,
                      value);
       else if (context->document != NULL)
         {
-          g_autofree char *actual = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, context->document);
+          g_autofree char *actual = sha256_hex (context->document);
 
           if (g_ascii_strcasecmp (actual, value) != 0)
             add_finding (findings, SINTESI_JWT_LINT_ATTACHMENT_HASH, token, "%s",
