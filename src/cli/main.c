@@ -20,6 +20,7 @@ static const CommandEntry commands[] = {
   { "profile", sintesi_cli_profile, N_("Create, show, list and check physician profiles") },
   { "registry", sintesi_cli_registry, N_("Import or show the list of accredited software") },
   { "pdf", sintesi_cli_pdf, N_("Build or inspect a PSS PDF (pdf inspect FILE.pdf)") },
+  { "tokens", sintesi_cli_tokens, N_("Build and check both tokens of a call, without sending") },
   { NULL, NULL, NULL }
 };
 
