@@ -8,6 +8,7 @@
 #include <libxml/xpathInternals.h>
 #include <string.h>
 
+#include "sintesi-cf.h"
 #include "sintesi-jwt.h"
 
 G_DEFINE_QUARK (sintesi-jwt-error-quark, sintesi_jwt_error)
@@ -1004,30 +1005,13 @@ add_finding (GPtrArray  *findings,
   g_ptr_array_add (findings, finding);
 }
 
-/* SEAM(sintesi-cf): the codice fiscale check lives in sintesi-cf.c, written
- * in parallel by the foundation branch. Once it is merged, the body of this
- * function becomes one call:
- *
- *   return sintesi_cf_validate (cf, test_mode ? SINTESI_CF_FLAGS_TEST_MODE
- *                                             : SINTESI_CF_FLAGS_NONE, error);
- *
- * (and #include "sintesi-cf.h"). Until then only the shape is checked. */
+/* The gateway verifies the check character of both CFs (§4.3). */
 static gboolean
 jwt_check_cf (const char  *cf,
               gboolean     test_mode,
               GError     **error)
 {
-  gboolean shape_ok = strlen (cf) == 16;
-
-  for (const char *p = cf; shape_ok && *p != '\0'; p++)
-    shape_ok = g_ascii_isupper (*p) || g_ascii_isdigit (*p);
-  if (!shape_ok)
-    {
-      g_set_error_literal (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_INVALID_PARAMETERS,
-                           _("a codice fiscale is 16 capital letters and digits."));
-      return FALSE;
-    }
-  return TRUE;
+  return sintesi_cf_validate (cf, test_mode ? SINTESI_CF_FLAGS_TEST_MODE : SINTESI_CF_FLAGS_NONE, error);
 }
 
 static const char *
