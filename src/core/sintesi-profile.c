@@ -10,6 +10,7 @@
 #include "sintesi-ids.h"
 #include "sintesi-paths.h"
 #include "sintesi-profile.h"
+#include "sintesi-request-body.h"
 
 G_DEFINE_QUARK (sintesi-profile-error-quark, sintesi_profile_error)
 
@@ -625,35 +626,20 @@ static void
 validate_metadata (SintesiProfile *self,
                    GPtrArray      *problems)
 {
-  /* Spelled like the gateway's Java enum constants (gateway-contract §3). */
-  static const char * const health_data_formats[] = { "CDA", NULL };
-  static const char * const modes[] = { "ATTACHMENT", "RESOURCE", NULL };
-  static const char * const tipologie[] = {
-    "Ospedale", "Prevenzione", "Territorio", "SistemaTS", "Cittadino", "MdsPN_DGC", NULL
-  };
-  static const char * const tipi_documento[] = {
-    "WOR", "REF", "LDO", "RIC", "SUM", "TAC", "PRS", "PRE", "ESE", "PDC", "VAC",
-    "CER", "VRB", "CON", "CNT", "CRT", "LET", "PRO", "COL", NULL
-  };
-  static const char * const tipi_attivita[] = {
-    "PHR", "CON", "DIS", "ERP", "Sistema_TS", "INI", "PN_DGC", "OBS", NULL
-  };
   const char *assetto = self->values[FIELD_ASSETTO_ORGANIZZATIVO];
 
-  check_choice (problems, self, FIELD_HEALTH_DATA_FORMAT, health_data_formats);
-  check_choice (problems, self, FIELD_MODE, modes);
-  check_choice (problems, self, FIELD_TIPOLOGIA_STRUTTURA, tipologie);
-  check_choice (problems, self, FIELD_TIPO_DOCUMENTO_LIV_ALTO, tipi_documento);
+  /* Spelled like the gateway's Java enum constants (gateway-contract §3). */
+  check_choice (problems, self, FIELD_HEALTH_DATA_FORMAT, sintesi_health_data_formats);
+  check_choice (problems, self, FIELD_MODE, sintesi_modes);
+  check_choice (problems, self, FIELD_TIPOLOGIA_STRUTTURA, sintesi_tipologie_struttura);
+  check_choice (problems, self, FIELD_TIPO_DOCUMENTO_LIV_ALTO, sintesi_tipi_documento_liv_alto);
   if (self->values[FIELD_TIPO_DOCUMENTO_LIV_ALTO] != NULL &&
-      g_strv_contains (tipi_documento, self->values[FIELD_TIPO_DOCUMENTO_LIV_ALTO]) &&
+      g_strv_contains (sintesi_tipi_documento_liv_alto, self->values[FIELD_TIPO_DOCUMENTO_LIV_ALTO]) &&
       strcmp (self->values[FIELD_TIPO_DOCUMENTO_LIV_ALTO], "SUM") != 0)
     add_problem (problems, FIELD_TIPO_DOCUMENTO_LIV_ALTO, SINTESI_PROBLEM_WARNING,
                  _("A patient summary (PSS) is classified as SUM; another value will be refused or misfiled."));
 
-  /* AD_PSC001 … AD_PSC999 */
-  if (assetto == NULL || strlen (assetto) != 9 || strncmp (assetto, "AD_PSC", 6) != 0 ||
-      !g_ascii_isdigit (assetto[6]) || !g_ascii_isdigit (assetto[7]) || !g_ascii_isdigit (assetto[8]) ||
-      strcmp (assetto + 6, "000") == 0)
+  if (!sintesi_is_assetto_organizzativo (assetto))
     {
       g_autofree char *message =
         g_strdup_printf (_("“%s” is not an assetto organizzativo: it must be AD_PSC followed by 3 digits, e.g. AD_PSC130 (Medicina di Base)."),
@@ -661,7 +647,7 @@ validate_metadata (SintesiProfile *self,
       add_problem (problems, FIELD_ASSETTO_ORGANIZZATIVO, SINTESI_PROBLEM_ERROR, message);
     }
 
-  check_choice (problems, self, FIELD_TIPO_ATTIVITA_CLINICA, tipi_attivita);
+  check_choice (problems, self, FIELD_TIPO_ATTIVITA_CLINICA, sintesi_tipi_attivita_clinica);
 }
 
 static void

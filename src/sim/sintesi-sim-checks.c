@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sintesi-cf.h"
+#include "sintesi-request-body.h"
 #include "sintesi-sim-checks.h"
 
 #define GOVWAY_ERROR_BASE "https://govway.org/handling-errors/"
@@ -516,26 +517,6 @@ sintesi_sim_check_signature_claims (const char          *signature_header,
 
 /* ---- requestBody ---- */
 
-static const char * const create_fields[] = {
-  "healthDataFormat", "mode", "workflowInstanceId", "tipologiaStruttura", "attiCliniciRegoleAccesso",
-  "identificativoDoc", "identificativoRep", "tipoDocumentoLivAlto", "assettoOrganizzativo",
-  "dataInizioPrestazione", "dataFinePrestazione", "conservazioneANorma", "tipoAttivitaClinica",
-  "identificativoSottomissione", "descriptions", "administrativeRequest", "priorita",
-};
-static const char * const tipologie[] = {
-  "Ospedale", "Prevenzione", "Territorio", "SistemaTS", "Cittadino", "MdsPN_DGC",
-};
-static const char * const tipi_documento[] = {
-  "WOR", "REF", "LDO", "RIC", "SUM", "TAC", "PRS", "PRE", "ESE", "PDC", "VAC", "CER", "VRB",
-  "CON", "CNT", "CRT", "LET", "PRO", "COL",
-};
-static const char * const attivita[] = {
-  "PHR", "CON", "DIS", "ERP", "Sistema_TS", "INI", "PN_DGC", "OBS",
-};
-static const char * const administrative[] = {
-  "SSN", "INPATIENT", "NOSSN", "SSR", "DONOR", "AUTO",
-};
-
 static SintesiSimProblem *
 body_problem (const char *detail_prefix,
               const char *field)
@@ -566,13 +547,30 @@ sintesi_sim_is_valid_master_id (const char *id)
   return caret != NULL && caret[1] != '\0';
 }
 
+static SintesiGatewayOperation
+gateway_operation (SintesiSimOperation operation)
+{
+  switch (operation)
+    {
+    case SINTESI_SIM_OP_REPLACE:
+      return SINTESI_GATEWAY_REPLACE;
+    case SINTESI_SIM_OP_UPDATE:
+      return SINTESI_GATEWAY_UPDATE_METADATA;
+    case SINTESI_SIM_OP_DELETE:
+      return SINTESI_GATEWAY_DELETE;
+    case SINTESI_SIM_OP_STATUS:
+      return SINTESI_GATEWAY_STATUS;
+    case SINTESI_SIM_OP_CREATE:
+    default:
+      return SINTESI_GATEWAY_CREATE;
+    }
+}
+
 SintesiSimProblem *
 sintesi_sim_check_request_body (const char          *json,
                                 SintesiSimOperation  operation)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GRegex) date_shape = NULL;
-  g_autoptr(GRegex) assetto_shape = NULL;
   JsonObject *body;
   JsonNode *root;
   GList *members;
@@ -587,24 +585,15 @@ sintesi_sim_check_request_body (const char          *json,
     return body_problem ("Errore durante la conversione da json a oggetto", "");
   body = json_node_get_object (root);
 
-  /* A plain ObjectMapper: an unknown property is refused (§3). */
+  /* A plain ObjectMapper: an unknown property is refused (§3). The metadata
+   * update is bound by Spring, which ignores them; refusing there too keeps
+   * our own client honest (D13: never a field the schema lacks). */
   members = json_object_get_members (body);
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *name = l->data;
-      gboolean known = FALSE;
 
-      for (gsize i = 0; i < G_N_ELEMENTS (create_fields); i++)
-        if (g_str_equal (name, create_fields[i]))
-          known = TRUE;
-      if (operation == SINTESI_SIM_OP_REPLACE && g_str_equal (name, "priorita"))
-        known = FALSE;
-      if (operation == SINTESI_SIM_OP_UPDATE &&
-          (g_str_equal (name, "identificativoDoc") || g_str_equal (name, "identificativoRep") ||
-           g_str_equal (name, "mode") || g_str_equal (name, "healthDataFormat") ||
-           g_str_equal (name, "workflowInstanceId") || g_str_equal (name, "priorita")))
-        known = FALSE;
-      if (!known)
+      if (!sintesi_request_body_field_known (gateway_operation (operation), name))
         {
           SintesiSimProblem *problem = body_problem ("Parametro non riconosciuto all'interno della request: ", name);
           g_list_free (members);
@@ -624,9 +613,9 @@ sintesi_sim_check_request_body (const char          *json,
       if (!is_string_member (body, name))
         return body_problem ("Errore durante la conversione da json a oggetto: ", name);
       value = json_object_get_string_member (body, name);
-      if ((g_str_equal (name, "tipologiaStruttura") && !in_table (value, tipologie, G_N_ELEMENTS (tipologie), TRUE)) ||
-          (g_str_equal (name, "tipoDocumentoLivAlto") && !in_table (value, tipi_documento, G_N_ELEMENTS (tipi_documento), TRUE)) ||
-          (g_str_equal (name, "tipoAttivitaClinica") && !in_table (value, attivita, G_N_ELEMENTS (attivita), TRUE)))
+      if ((g_str_equal (name, "tipologiaStruttura") && !g_strv_contains (sintesi_tipologie_struttura, value)) ||
+          (g_str_equal (name, "tipoDocumentoLivAlto") && !g_strv_contains (sintesi_tipi_documento_liv_alto, value)) ||
+          (g_str_equal (name, "tipoAttivitaClinica") && !g_strv_contains (sintesi_tipi_attivita_clinica, value)))
         return body_problem ("Errore durante la conversione da json a oggetto: ", name);
     }
   if (json_object_has_member (body, "healthDataFormat") &&
@@ -637,10 +626,9 @@ sintesi_sim_check_request_body (const char          *json,
        (!g_str_equal (json_object_get_string_member (body, "mode"), "ATTACHMENT") &&
         !g_str_equal (json_object_get_string_member (body, "mode"), "RESOURCE"))))
     return body_problem ("Errore durante la conversione da json a oggetto: ", "mode");
-  assetto_shape = g_regex_new ("^AD_PSC[0-9]{3}$", 0, 0, NULL);
   if (json_object_has_member (body, "assettoOrganizzativo") &&
       (!is_string_member (body, "assettoOrganizzativo") ||
-       !g_regex_match (assetto_shape, json_object_get_string_member (body, "assettoOrganizzativo"), 0, NULL)))
+       !sintesi_is_assetto_organizzativo (json_object_get_string_member (body, "assettoOrganizzativo"))))
     return body_problem ("Errore durante la conversione da json a oggetto: ", "assettoOrganizzativo");
   if (json_object_has_member (body, "administrativeRequest"))
     {
@@ -649,8 +637,8 @@ sintesi_sim_check_request_body (const char          *json,
       if (!JSON_NODE_HOLDS_ARRAY (node))
         return body_problem ("Errore durante la conversione da json a oggetto: ", "administrativeRequest");
       for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-        if (!in_table (json_array_get_string_element (json_node_get_array (node), i),
-                       administrative, G_N_ELEMENTS (administrative), TRUE))
+        if (json_array_get_string_element (json_node_get_array (node), i) == NULL ||
+            !g_strv_contains (sintesi_administrative_requests, json_array_get_string_element (json_node_get_array (node), i)))
           return body_problem ("Errore durante la conversione da json a oggetto: ", "administrativeRequest");
     }
 
@@ -674,14 +662,13 @@ sintesi_sim_check_request_body (const char          *json,
       (!is_string_member (body, "tipologiaStruttura") || !is_string_member (body, "assettoOrganizzativo")))
     return sintesi_sim_problem_new (500, "/msg/generic-error", "Errore generico.", "", "NullPointerException");
 
-  date_shape = g_regex_new ("^[0-9]{14}$", 0, 0, NULL);
   for (guint i = 0; i < 2; i++)
     {
       const char *name = i == 0 ? "dataInizioPrestazione" : "dataFinePrestazione";
 
       if (json_object_has_member (body, name) &&
           (!is_string_member (body, name) ||
-           !g_regex_match (date_shape, json_object_get_string_member (body, name), 0, NULL)))
+           !sintesi_is_gateway_date (json_object_get_string_member (body, name))))
         {
           SintesiSimProblem *problem = sintesi_sim_problem_new (400, "/msg/invalid-format", "Formato campo non valido.",
                                                                 "/request-invalid-date-format",
