@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "sintesi-test-pki.h"
 #include "sintesi-test-util.h"
@@ -54,10 +55,28 @@ test_chain_verifies_with_openssl (void)
   sintesi_test_rmdir (tmp);
 }
 
+/* Removing a temp folder never follows a link into shared data. */
+static void
+test_rmdir_keeps_link_targets (void)
+{
+  g_autofree char *outside = sintesi_test_mkdtemp ();
+  g_autofree char *kept = g_build_filename (outside, "kept.txt", NULL);
+  g_autofree char *tmp = sintesi_test_mkdtemp ();
+  g_autofree char *link = g_build_filename (tmp, "coreschemas", NULL);
+
+  g_assert_true (g_file_set_contents (kept, "fixture", -1, NULL));
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  sintesi_test_rmdir (tmp);
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  sintesi_test_rmdir (outside);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/test-util/rmdir-keeps-link-targets", test_rmdir_keeps_link_targets);
   g_test_add_func ("/test-pki/chain-verifies-with-openssl", test_chain_verifies_with_openssl);
   return g_test_run ();
 }
