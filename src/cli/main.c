@@ -17,6 +17,8 @@ typedef struct
 } CommandEntry;
 
 static const CommandEntry commands[] = {
+  { "rules", sintesi_cli_rules, N_("Install, update or show the official validation rules") },
+  { "validate", sintesi_cli_validate, N_("Validate a PSS with the official rules and the built-in checks") },
   { NULL, NULL, NULL }
 };
 

@@ -7,4 +7,7 @@ G_BEGIN_DECLS
 
 /* e.g. int sintesi_cli_profile (SintesiCli *cli, int argc, char **argv); */
 
+int sintesi_cli_rules    (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_validate (SintesiCli *cli, int argc, char **argv);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libxml/parser.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,7 +80,9 @@ struct _SintesiRulesPackage
   GPtrArray         *files;       /* SintesiRulesFile*, lazily when no record */
   gboolean           has_record;
 
-  GMutex             lock;
+  GMutex             lock;         /* files */
+  GMutex             xsd_lock;     /* separate: both compile at once */
+  GMutex             schematron_lock;
   SintesiXsd        *xsd;
   SintesiSchematron *schematron;
 };
@@ -110,6 +113,8 @@ sintesi_rules_package_finalize (GObject *object)
   g_clear_object (&self->xsd);
   g_clear_object (&self->schematron);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->xsd_lock);
+  g_mutex_clear (&self->schematron_lock);
   G_OBJECT_CLASS (sintesi_rules_package_parent_class)->finalize (object);
 }
 
@@ -123,6 +128,8 @@ static void
 sintesi_rules_package_init (SintesiRulesPackage *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->xsd_lock);
+  g_mutex_init (&self->schematron_lock);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -610,7 +617,7 @@ sintesi_rules_package_get_xsd (SintesiRulesPackage  *self,
 
   g_return_val_if_fail (SINTESI_IS_RULES_PACKAGE (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->xsd_lock);
   if (self->xsd == NULL)
     {
       g_autofree char *path = g_build_filename (self->dir, self->xsd_file, NULL);
@@ -618,7 +625,7 @@ sintesi_rules_package_get_xsd (SintesiRulesPackage  *self,
       self->xsd = sintesi_xsd_new_from_file (path, error);
     }
   xsd = self->xsd;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->xsd_lock);
   return xsd;
 }
 
@@ -630,7 +637,7 @@ sintesi_rules_package_get_schematron (SintesiRulesPackage  *self,
 
   g_return_val_if_fail (SINTESI_IS_RULES_PACKAGE (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->schematron_lock);
   if (self->schematron == NULL)
     {
       g_autofree char *path = g_build_filename (self->dir, self->schematron_file, NULL);
@@ -638,8 +645,49 @@ sintesi_rules_package_get_schematron (SintesiRulesPackage  *self,
       self->schematron = sintesi_schematron_new_from_file (path, error);
     }
   schematron = self->schematron;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->schematron_lock);
   return schematron;
+}
+
+/* The schematron compiles in a helper thread while the caller compiles the
+ * XSD set (the slow one): the helper's fresh malloc arena then only has to
+ * grow for the smaller of the two. */
+static gpointer
+compile_schematron_thread (gpointer data)
+{
+  SintesiRulesPackage *self = data;
+  GError *error = NULL;
+
+  if (sintesi_rules_package_get_schematron (self, &error) == NULL)
+    return error;
+  return NULL;
+}
+
+gboolean
+sintesi_rules_package_load (SintesiRulesPackage  *self,
+                            GError              **error)
+{
+  g_autoptr(GError) xsd_error = NULL;
+  g_autoptr(GError) schematron_error = NULL;
+  GThread *thread;
+
+  g_return_val_if_fail (SINTESI_IS_RULES_PACKAGE (self), FALSE);
+
+  xmlInitParser ();
+  thread = g_thread_new ("sintesi-schematron", compile_schematron_thread, self);
+  sintesi_rules_package_get_xsd (self, &xsd_error);
+  schematron_error = g_thread_join (thread);
+  if (xsd_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&xsd_error));
+      return FALSE;
+    }
+  if (schematron_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&schematron_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -793,8 +841,7 @@ seal_staging (const char  *staging,
   {
     g_autoptr(GError) local = NULL;
 
-    if (sintesi_rules_package_get_xsd (package, &local) == NULL ||
-        sintesi_rules_package_get_schematron (package, &local) == NULL)
+    if (!sintesi_rules_package_load (package, &local))
       {
         g_set_error (error, SINTESI_RULES_ERROR, SINTESI_RULES_ERROR_VERIFY,
                      _("The new rules package cannot be used, so it was not installed: %s"),

@@ -86,6 +86,10 @@ SintesiXsd          *sintesi_rules_package_get_xsd          (SintesiRulesPackage
 SintesiSchematron   *sintesi_rules_package_get_schematron   (SintesiRulesPackage  *self,
                                                              GError              **error);
 
+/* Compiles both now, in parallel; what validation calls before starting. */
+gboolean             sintesi_rules_package_load             (SintesiRulesPackage  *self,
+                                                             GError              **error);
+
 /* Installs a copy of source_dir (fixtures or catalog layout). */
 SintesiRulesPackage *sintesi_rules_import                   (const char           *source_dir,
                                                              GError              **error);
