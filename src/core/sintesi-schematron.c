@@ -725,6 +725,27 @@ collect_xpath_error (void        *user_data,
     g_string_append (errors->text, g_strstrip (g_strdup (error->message)));
 }
 
+static gboolean
+brackets_balanced (const GArray *tokens)
+{
+  g_autoptr(GString) open = g_string_new (NULL);
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      TokenKind kind = g_array_index (tokens, Token, i).kind;
+
+      if (kind == TOK_LPAREN || kind == TOK_LBRACKET)
+        g_string_append_c (open, kind == TOK_LPAREN ? ')' : ']');
+      else if (kind == TOK_RPAREN || kind == TOK_RBRACKET)
+        {
+          if (open->len == 0 || open->str[open->len - 1] != (kind == TOK_RPAREN ? ')' : ']'))
+            return FALSE;
+          g_string_truncate (open, open->len - 1);
+        }
+    }
+  return open->len == 0;
+}
+
 static xmlXPathCompExpr *
 compile_expression (SintesiSchematron  *self,
                     const char         *expr,
@@ -749,9 +770,19 @@ compile_expression (SintesiSchematron  *self,
       rewritten = next;
     }
 
-  xmlSetStructuredErrorFunc (&errors, collect_xpath_error);
-  compiled = xmlXPathCompile ((const xmlChar *) rewritten);
-  xmlSetStructuredErrorFunc (NULL, NULL);
+  /* libxml2 2.9 accepts some unclosed calls ("count(") and fails only when
+   * evaluating: refuse them now. */
+  if (tokens != NULL && !brackets_balanced (tokens))
+    {
+      g_string_append (message, "unbalanced brackets");
+      compiled = NULL;
+    }
+  else
+    {
+      xmlSetStructuredErrorFunc (&errors, collect_xpath_error);
+      compiled = xmlXPathCompile ((const xmlChar *) rewritten);
+      xmlSetStructuredErrorFunc (NULL, NULL);
+    }
   if (compiled == NULL)
     {
       g_set_error (error, SINTESI_SCHEMATRON_ERROR, SINTESI_SCHEMATRON_ERROR_XPATH,
