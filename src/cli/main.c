@@ -21,6 +21,8 @@ static const CommandEntry commands[] = {
   { "registry", sintesi_cli_registry, N_("Import or show the list of accredited software") },
   { "pdf", sintesi_cli_pdf, N_("Build or inspect a PSS PDF (pdf inspect FILE.pdf)") },
   { "tokens", sintesi_cli_tokens, N_("Build and check both tokens of a call, without sending") },
+  { "rules", sintesi_cli_rules, N_("Install, update or show the official validation rules") },
+  { "validate", sintesi_cli_validate, N_("Validate a PSS with the official rules and the built-in checks") },
   { NULL, NULL, NULL }
 };
 
