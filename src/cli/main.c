@@ -17,6 +17,7 @@ typedef struct
 } CommandEntry;
 
 static const CommandEntry commands[] = {
+  { "credentials", sintesi_cli_credentials, N_("Import and check a profile's A1/S1 credentials") },
   { NULL, NULL, NULL }
 };
 
