@@ -30,7 +30,7 @@ static char *
 secret_free_wrapper (char *secret)
 {
   if (secret != NULL)
-    explicit_bzero (secret, strlen (secret));
+    sintesi_credentials_wipe (secret, strlen (secret));
   g_free (secret);
   return NULL;
 }

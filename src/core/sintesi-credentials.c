@@ -6,6 +6,9 @@
 #include <gnutls/pkcs11.h>
 #include <gnutls/pkcs12.h>
 #include <string.h>
+#ifdef G_OS_WIN32
+#include <windows.h>
+#endif
 
 #include "sintesi-credentials.h"
 #include "sintesi-paths.h"
@@ -83,16 +86,46 @@ slot_label (SintesiCredentialSlot slot)
     : _("The signature certificate (S1)");
 }
 
+void
+sintesi_credentials_wipe (gpointer data,
+                          gsize    size)
+{
+  if (data == NULL || size == 0)
+    return;
+#ifdef G_OS_WIN32
+  SecureZeroMemory (data, size);
+#else
+  explicit_bzero (data, size);
+#endif
+}
+
 static void
 wipe_and_free (char *secret)
 {
   if (secret == NULL)
     return;
-  explicit_bzero (secret, strlen (secret));
+  sintesi_credentials_wipe (secret, strlen (secret));
   g_free (secret);
 }
 
 /* ---- Reading ---- */
+
+typedef struct
+{
+  char  *data;
+  gsize  size;
+} FileContents;
+
+/* Key files may be unencrypted: their bytes are wiped before release. */
+static void
+file_contents_free (gpointer user_data)
+{
+  FileContents *contents = user_data;
+
+  sintesi_credentials_wipe (contents->data, contents->size);
+  g_free (contents->data);
+  g_free (contents);
+}
 
 static GBytes *
 read_file (const char  *path,
@@ -111,13 +144,19 @@ read_file (const char  *path,
     }
   if (length > MAX_CREDENTIAL_FILE_SIZE)
     {
-      explicit_bzero (contents, length);
+      sintesi_credentials_wipe (contents, length);
       g_free (contents);
       g_set_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_CORRUPT,
                    _("“%s” is too large to be a certificate or a key."), path);
       return NULL;
     }
-  return g_bytes_new_with_free_func (contents, length, (GDestroyNotify) g_free, contents);
+  {
+    FileContents *owner = g_new (FileContents, 1);
+
+    owner->data = contents;
+    owner->size = length;
+    return g_bytes_new_with_free_func (contents, length, file_contents_free, owner);
+  }
 }
 
 static gboolean

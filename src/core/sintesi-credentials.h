@@ -214,6 +214,11 @@ char       *sintesi_credentials_default_roots_dir (void);
  * or NULL for CNs without one (vendor test certificates, `A1#111#VENDORXX`). */
 char       *sintesi_credentials_cn_cf            (const char *cn);
 
+/* Overwrites secret bytes (a password, a PIN, key material) so that the
+ * compiler cannot drop the write; portable to Windows. */
+void        sintesi_credentials_wipe             (gpointer data,
+                                                  gsize    size);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SintesiCredentialCheck, sintesi_credential_check_free)
 
 G_END_DECLS

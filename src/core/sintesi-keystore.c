@@ -58,7 +58,7 @@ sintesi_keystore_secret_free (char *secret)
 {
   if (secret == NULL)
     return;
-  explicit_bzero (secret, strlen (secret));
+  sintesi_credentials_wipe (secret, strlen (secret));
   g_free (secret);
 }
 
@@ -377,7 +377,7 @@ new_random_secret (void)
   if (gnutls_rnd (GNUTLS_RND_KEY, random, sizeof random) < 0)
     g_error ("the system random number generator failed");
   secret = g_base64_encode (random, sizeof random);
-  explicit_bzero (random, sizeof random);
+  sintesi_credentials_wipe (random, sizeof random);
   return secret;
 }
 
@@ -484,7 +484,7 @@ sintesi_keystore_store (SintesiKeystore   *self,
       return FALSE;
     }
   if (key_pem != NULL)
-    explicit_bzero (key_pem, strlen (key_pem));
+    sintesi_credentials_wipe (key_pem, strlen (key_pem));
 
   /* A PKCS#11 credential replacing a file one leaves no key behind. */
   if (kind == SINTESI_KEYSTORE_SECRET_NONE)
