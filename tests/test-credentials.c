@@ -917,6 +917,18 @@ test_cli_import_and_check (void)
   g_assert_true (json_object_get_boolean_member (find_json_check (root, "cn-pair"), "ok"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "checks")), ==, 13);
 
+  /* Without --json: one line per check, for a person. */
+  g_clear_pointer (&out, g_free);
+  {
+    const char *args[] = { "credentials", "check", "Dr Rossi", "--environment", "stage", "--cf", CF,
+                           "--trust-dir", trust_dir, NULL };
+
+    g_assert_cmpint (sintesi_test_run_cli (home, args, NULL, &out, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "Signature (S1): S1#090201PSS" CF " (valid until "));
+    g_assert_nonnull (strstr (out, "✓ The signature certificate (S1) is valid until "));
+    g_assert_null (strstr (out, "✗"));
+  }
+
   /* The same credentials in production are refused: exit 1. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&root, json_object_unref);

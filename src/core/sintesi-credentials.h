@@ -156,7 +156,9 @@ typedef struct
   char                 *message;
 } SintesiCredentialCheck;
 
-/* Check ids (stable: the CLI prints them). */
+/* Check ids (stable: the CLI prints them). The *-present checks appear
+ * only when a credential is missing; the others for each credential given,
+ * and cn-pair when both are. */
 #define SINTESI_CHECK_AUTH_PRESENT    "auth-present"
 #define SINTESI_CHECK_SIGN_PRESENT    "sign-present"
 #define SINTESI_CHECK_AUTH_VALIDITY   "auth-validity"
