@@ -4,7 +4,13 @@
  * is a private gnome-keyring-daemon on a private D-Bus, never the user's. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <curl/curl.h>
 #include <gio/gio.h>
+#include <gnutls/gnutls.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 #include <signal.h>
@@ -26,6 +32,7 @@ static char *pki_dir;
 static SintesiTestCa *ca;
 static SintesiTestLeaf *a1;
 static SintesiTestLeaf *s1;
+static SintesiTestLeaf *server;
 static char *a1_p12;
 
 static SintesiCredential *
@@ -649,6 +656,172 @@ test_keyring (void)
   }
 }
 
+/* ---- libcurl with the stored key (D17) ---- */
+
+/* A TLS server on loopback that requires a client certificate from the
+ * test CA; it serves a few connections and notes the client's CN. */
+typedef struct
+{
+  int       listen_fd;
+  guint     connections;
+  char     *client_cn;   /* of the last verified handshake */
+  gboolean  handshake_failed;
+} TlsServer;
+
+static gpointer
+tls_server_run (gpointer user_data)
+{
+  TlsServer *tls = user_data;
+  gnutls_certificate_credentials_t credentials = NULL;
+
+  gnutls_certificate_allocate_credentials (&credentials);
+  g_assert_cmpint (gnutls_certificate_set_x509_key_file (credentials, server->cert, server->key, GNUTLS_X509_FMT_PEM), >=, 0);
+  g_assert_cmpint (gnutls_certificate_set_x509_trust_file (credentials, ca->cert, GNUTLS_X509_FMT_PEM), >, 0);
+
+  for (guint i = 0; i < tls->connections; i++)
+    {
+      struct pollfd waiting = { tls->listen_fd, POLLIN, 0 };
+      gnutls_session_t session = NULL;
+      int fd;
+      int ret;
+
+      if (poll (&waiting, 1, 15000) <= 0)
+        break;
+      fd = accept (tls->listen_fd, NULL, NULL);
+      if (fd < 0)
+        break;
+      gnutls_init (&session, GNUTLS_SERVER);
+      gnutls_set_default_priority (session);
+      gnutls_credentials_set (session, GNUTLS_CRD_CERTIFICATE, credentials);
+      gnutls_certificate_server_set_request (session, GNUTLS_CERT_REQUIRE);
+      gnutls_session_set_verify_cert (session, NULL, 0);
+      gnutls_transport_set_int (session, fd);
+      gnutls_handshake_set_timeout (session, 10000);
+      do
+        ret = gnutls_handshake (session);
+      while (ret < 0 && gnutls_error_is_fatal (ret) == 0);
+      if (ret < 0)
+        tls->handshake_failed = TRUE;
+      else
+        {
+          static const char response[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+          unsigned int n = 0;
+          const gnutls_datum_t *peers = gnutls_certificate_get_peers (session, &n);
+          char request[4096];
+
+          if (n > 0)
+            {
+              gnutls_x509_crt_t crt = NULL;
+              char cn[256];
+              size_t size = sizeof cn;
+
+              gnutls_x509_crt_init (&crt);
+              if (gnutls_x509_crt_import (crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0 &&
+                  gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) >= 0)
+                {
+                  g_free (tls->client_cn);
+                  tls->client_cn = g_strdup (cn);
+                }
+              gnutls_x509_crt_deinit (crt);
+            }
+          gnutls_record_recv (session, request, sizeof request);
+          gnutls_record_send (session, response, sizeof response - 1);
+          gnutls_bye (session, GNUTLS_SHUT_WR);
+        }
+      gnutls_deinit (session);
+      close (fd);
+    }
+  gnutls_certificate_free_credentials (credentials);
+  return NULL;
+}
+
+static int
+listen_on_loopback (int *port)
+{
+  struct sockaddr_in address = { 0 };
+  socklen_t length = sizeof address;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  address.sin_port = 0;
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (listen (fd, 4), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
+  *port = ntohs (address.sin_port);
+  return fd;
+}
+
+static CURLcode
+curl_with_stored_key (const char *url,
+                      const char *chain_path,
+                      const char *key_path,
+                      const char *secret,
+                      long       *http_status)
+{
+  CURL *curl = curl_easy_init ();
+  CURLcode code;
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, ca->cert);
+  curl_easy_setopt (curl, CURLOPT_SSLCERT, chain_path);
+  curl_easy_setopt (curl, CURLOPT_SSLCERTTYPE, "PEM");
+  curl_easy_setopt (curl, CURLOPT_SSLKEY, key_path);
+  curl_easy_setopt (curl, CURLOPT_SSLKEYTYPE, "PEM");
+  curl_easy_setopt (curl, CURLOPT_KEYPASSWD, secret);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 20L);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  code = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, http_status);
+  curl_easy_cleanup (curl);
+  return code;
+}
+
+/* libcurl (GnuTLS flavour) presents the stored A1 from the encrypted key
+ * file and the secret the keystore hands out; a wrong secret fails. */
+static void
+test_libcurl_client_certificate (void)
+{
+  g_autofree char *tmp = sintesi_test_mkdtemp ();
+  g_autoptr(SintesiKeystore) ks = sintesi_keystore_new ("curl", tmp, NULL);
+  g_autoptr(SintesiCredential) auth = import_a1 ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *chain_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *url = NULL;
+  TlsServer tls = { -1, 2, NULL, FALSE };
+  GThread *thread;
+  long status = 0;
+  int port = 0;
+  CURLcode code;
+
+  g_assert_true (sintesi_keystore_store (ks, auth, "curl passphrase", &error));
+  g_assert_no_error (error);
+  chain_path = sintesi_keystore_get_chain_path (ks, SINTESI_CREDENTIAL_SLOT_AUTH);
+  key_path = sintesi_keystore_get_key_path (ks, SINTESI_CREDENTIAL_SLOT_AUTH);
+  secret = sintesi_keystore_get_key_secret (ks, SINTESI_CREDENTIAL_SLOT_AUTH, "curl passphrase", &error);
+  g_assert_no_error (error);
+
+  tls.listen_fd = listen_on_loopback (&port);
+  url = g_strdup_printf ("https://127.0.0.1:%d/", port);
+  thread = g_thread_new ("tls-server", tls_server_run, &tls);
+
+  code = curl_with_stored_key (url, chain_path, key_path, secret, &status);
+  g_assert_cmpint (code, ==, CURLE_OK);
+  g_assert_cmpint (status, ==, 200);
+
+  code = curl_with_stored_key (url, chain_path, key_path, "wrong secret", &status);
+  g_assert_cmpint (code, !=, CURLE_OK);
+
+  g_thread_join (thread);
+  close (tls.listen_fd);
+  g_assert_cmpstr (tls.client_cn, ==, "A1#090201PSS" CF);
+  g_free (tls.client_cn);
+  sintesi_test_rmdir (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -664,6 +837,11 @@ main (int argc, char **argv)
   ca = sintesi_test_ca_new (pki_dir, "root", "Sintesi Test Root");
   a1 = sintesi_test_ca_issue (ca, "a1", "A1#090201PSS" CF, &client);
   s1 = sintesi_test_ca_issue (ca, "s1", "S1#090201PSS" CF, NULL);
+  {
+    SintesiTestLeafOptions server_options = { SINTESI_TEST_LEAF_SERVER, "SHA256", 2048, -1, 365, NULL };
+
+    server = sintesi_test_ca_issue (ca, "server", "localhost", &server_options);
+  }
   a1_p12 = sintesi_test_leaf_p12 (ca, a1, "p12-pass", FALSE);
 
   g_test_add_func ("/keystore/scanner-finds-plain-keys", test_scanner_finds_plain_keys);
@@ -672,6 +850,7 @@ main (int argc, char **argv)
   g_test_add_func ("/keystore/passphrase-fallback", test_passphrase_fallback);
   g_test_add_func ("/keystore/corrupt-store", test_corrupt_store);
   g_test_add_func ("/keystore/keyring", test_keyring);
+  g_test_add_func ("/keystore/libcurl-client-certificate", test_libcurl_client_certificate);
   status = g_test_run ();
 
   sintesi_test_rmdir (pki_dir);
@@ -679,6 +858,7 @@ main (int argc, char **argv)
   g_free (a1_p12);
   sintesi_test_leaf_free (a1);
   sintesi_test_leaf_free (s1);
+  sintesi_test_leaf_free (server);
   sintesi_test_ca_free (ca);
   return status;
 }
