@@ -37,6 +37,7 @@ struct _SintesiCredential
   gpointer                 pin_data;
   GDestroyNotify           pin_data_destroy;
   gboolean                 pin_cancelled;
+  gboolean                 pin_final_try;
 };
 
 G_DEFINE_FINAL_TYPE (SintesiCredential, sintesi_credential, G_TYPE_OBJECT)
@@ -555,8 +556,14 @@ pin_callback (void         *userdata,
   char *answer;
   size_t length;
 
-  /* Tokens lock themselves after a few wrong PINs: give up after the third. */
-  if (self->pin_func == NULL || attempt > 2)
+  /* Tokens lock themselves after a few wrong PINs: two attempts at most,
+   * and never the one that would lock the card. */
+  if ((flags & GNUTLS_PIN_FINAL_TRY) != 0)
+    {
+      self->pin_final_try = TRUE;
+      return GNUTLS_E_PKCS11_PIN_ERROR;
+    }
+  if (self->pin_func == NULL || attempt > 1)
     return GNUTLS_E_PKCS11_PIN_ERROR;
   answer = self->pin_func (token_label, (flags & GNUTLS_PIN_WRONG) != 0 || attempt > 0, self->pin_data);
   if (answer == NULL)
@@ -579,9 +586,13 @@ static void
 set_pkcs11_error (GError     **error,
                   int          ret,
                   gboolean     cancelled,
+                  gboolean     final_try,
                   const char  *uri)
 {
-  if (cancelled)
+  if (final_try)
+    g_set_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_PIN,
+                 "%s", _("Only one PIN attempt is left before the smart card or token blocks itself: Sintesi does not use it. Check the PIN with the card's own software."));
+  else if (cancelled)
     g_set_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_PIN,
                  "%s", _("The PIN of the smart card or token was not given."));
   else if (ret == GNUTLS_E_PKCS11_PIN_ERROR || ret == GNUTLS_E_PKCS11_USER_ERROR ||
@@ -603,6 +614,7 @@ open_pkcs11_key (SintesiCredential  *self,
   int ret;
 
   self->pin_cancelled = FALSE;
+  self->pin_final_try = FALSE;
   ret = gnutls_privkey_init (&self->privkey);
   if (ret >= 0)
     {
@@ -612,7 +624,7 @@ open_pkcs11_key (SintesiCredential  *self,
   if (ret < 0)
     {
       g_clear_pointer (&self->privkey, gnutls_privkey_deinit);
-      set_pkcs11_error (error, ret, self->pin_cancelled, self->pkcs11_uri);
+      set_pkcs11_error (error, ret, self->pin_cancelled, self->pin_final_try, self->pkcs11_uri);
       return FALSE;
     }
   return TRUE;
@@ -662,11 +674,12 @@ pkcs11_key_matches (SintesiCredential  *self,
     {
       algorithm = gnutls_pk_to_sign (gnutls_pubkey_get_pk_algorithm (pubkey, NULL), GNUTLS_DIG_SHA256);
       self->pin_cancelled = FALSE;
+      self->pin_final_try = FALSE;
       ret = gnutls_privkey_sign_data2 (self->privkey, algorithm, 0, &data, &signature);
       if (ret < 0)
         {
           gnutls_pubkey_deinit (pubkey);
-          set_pkcs11_error (error, ret, self->pin_cancelled, self->pkcs11_uri);
+          set_pkcs11_error (error, ret, self->pin_cancelled, self->pin_final_try, self->pkcs11_uri);
           return FALSE;
         }
       ret = gnutls_pubkey_verify_data2 (pubkey, algorithm, 0, &data, &signature);
