@@ -291,6 +291,7 @@ test_import_pem_forms (void)
   /* Not a certificate. */
   g_assert_null (sintesi_credential_import_pem (SINTESI_CREDENTIAL_SLOT_SIGN, s1->key, s1->key, NULL, &error));
   g_assert_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_NO_CERTIFICATE);
+  g_assert_true (g_str_has_prefix (error->message, "“s1.key” does not contain a certificate that can be read: "));
 }
 
 static void

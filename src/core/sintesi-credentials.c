@@ -197,10 +197,16 @@ import_certificates (GBytes              *bytes,
                                       0);
   if (ret < 0 || n == 0)
     {
-      g_set_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_NO_CERTIFICATE,
-                   /* TRANSLATORS: a file name, then the library's reason (in English) */
-                   _("“%s” does not contain a certificate that can be read: %s"),
-                   name, ret < 0 ? gnutls_strerror (ret) : "empty");
+      const char *reason = ret < 0 ? gnutls_strerror (ret) : "empty";
+
+      if (name != NULL)
+        g_set_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_NO_CERTIFICATE,
+                     /* TRANSLATORS: a file name, then the library's reason (in English) */
+                     _("“%s” does not contain a certificate that can be read: %s"), name, reason);
+      else
+        g_set_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_NO_CERTIFICATE,
+                     /* TRANSLATORS: the library's reason (in English) */
+                     _("The certificate cannot be read: %s"), reason);
       return FALSE;
     }
   *out_chain = g_new (gnutls_x509_crt_t, n);
@@ -439,12 +445,13 @@ pem_key_is_encrypted (GBytes *key)
   return g_strstr_len (data, size, "ENCRYPTED") != NULL;
 }
 
-SintesiCredential *
-sintesi_credential_import_pem_data (SintesiCredentialSlot   slot,
-                                   GBytes                 *certs,
-                                   GBytes                 *key,
-                                   const char             *password,
-                                   GError                **error)
+static SintesiCredential *
+import_pem_bytes (SintesiCredentialSlot   slot,
+                  GBytes                 *certs,
+                  const char             *certs_name,
+                  GBytes                 *key,
+                  const char             *password,
+                  GError                **error)
 {
   g_autoptr(SintesiCredential) self = NULL;
   gnutls_x509_crt_t *list = NULL;
@@ -484,7 +491,7 @@ sintesi_credential_import_pem_data (SintesiCredentialSlot   slot,
       return NULL;
     }
 
-  if (!import_certificates (certs, _("the certificate file"), &list, &n, error))
+  if (!import_certificates (certs, certs_name, &list, &n, error))
     {
       gnutls_x509_privkey_deinit (x509_key);
       return NULL;
@@ -502,6 +509,17 @@ sintesi_credential_import_pem_data (SintesiCredentialSlot   slot,
 }
 
 SintesiCredential *
+sintesi_credential_import_pem_data (SintesiCredentialSlot   slot,
+                                   GBytes                 *certs,
+                                   GBytes                 *key,
+                                   const char             *password,
+                                   GError                **error)
+{
+  g_return_val_if_fail (certs != NULL && key != NULL, NULL);
+  return import_pem_bytes (slot, certs, NULL, key, password, error);
+}
+
+SintesiCredential *
 sintesi_credential_import_pem (SintesiCredentialSlot   slot,
                                const char             *cert_path,
                                const char             *key_path,
@@ -510,6 +528,7 @@ sintesi_credential_import_pem (SintesiCredentialSlot   slot,
 {
   g_autoptr(GBytes) certs = NULL;
   g_autoptr(GBytes) key = NULL;
+  g_autofree char *name = NULL;
 
   g_return_val_if_fail (cert_path != NULL && key_path != NULL, NULL);
 
@@ -519,7 +538,8 @@ sintesi_credential_import_pem (SintesiCredentialSlot   slot,
   key = read_file (key_path, error);
   if (key == NULL)
     return NULL;
-  return sintesi_credential_import_pem_data (slot, certs, key, password, error);
+  name = g_path_get_basename (cert_path);
+  return import_pem_bytes (slot, certs, name, key, password, error);
 }
 
 SintesiCredential *
@@ -533,7 +553,7 @@ sintesi_credential_new_from_certificates (SintesiCredentialSlot   slot,
 
   g_return_val_if_fail (certs != NULL, NULL);
 
-  if (!import_certificates (certs, _("the certificate file"), &list, &n, error))
+  if (!import_certificates (certs, NULL, &list, &n, error))
     return NULL;
   self = credential_new (slot, SINTESI_CREDENTIAL_SOURCE_FILE);
   set_chain (self, list, n, 0);
