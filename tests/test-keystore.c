@@ -379,6 +379,17 @@ test_corrupt_store (void)
   g_assert_true (g_file_set_contents (index, "not [ a key file", -1, NULL));
   g_assert_null (sintesi_keystore_load (ks, SINTESI_CREDENTIAL_SLOT_SIGN, "pw", &error));
   g_assert_error (error, SINTESI_KEYSTORE_ERROR, SINTESI_KEYSTORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "The credentials index"));
+  g_clear_error (&error);
+  /* Importing again repairs it. */
+  g_assert_true (sintesi_keystore_store (ks, sign, "pw", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(SintesiCredential) again = sintesi_keystore_load (ks, SINTESI_CREDENTIAL_SLOT_SIGN, "pw", &error);
+
+    g_assert_no_error (error);
+    assert_key_signs (again);
+  }
   sintesi_test_rmdir (tmp);
 }
 

@@ -407,9 +407,12 @@ sintesi_keystore_store (SintesiKeystore   *self,
   group = sintesi_credential_slot_to_string (slot);
   if (!sintesi_paths_ensure_private_dir (self->folder, error))
     return FALSE;
-  index = read_index (self, error);
+  /* A damaged index must not stop a fresh import, which is how the
+   * physician repairs it: start a new one (the other slot then shows as
+   * not imported, which is the truth the damaged file can still tell). */
+  index = read_index (self, NULL);
   if (index == NULL)
-    return FALSE;
+    index = g_key_file_new ();
 
   chain_pem = sintesi_credential_get_chain_pem (cred);
   chain_path = slot_file (self, slot, "-chain.pem");
