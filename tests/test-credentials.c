@@ -500,7 +500,7 @@ test_check_issuer (void)
     options.environment = SINTESI_ENVIRONMENT_CUSTOM;
     none = sintesi_credentials_check (auth, unknown, &options);
     assert_check (none, SINTESI_CHECK_SIGN_ISSUER, FALSE, SINTESI_CHECK_ERROR,
-                  "The certification authority of this profile is not set");
+                  "The signature certificate (S1) cannot be verified for the custom environment: this profile's certification authority is not set.");
   }
   /* Roots not installed. */
   {
@@ -508,7 +508,7 @@ test_check_issuer (void)
     g_autoptr(GPtrArray) checks = sintesi_credentials_check (auth, sign, &options);
 
     assert_check (checks, SINTESI_CHECK_SIGN_ISSUER, FALSE, SINTESI_CHECK_ERROR,
-                  "certification authority certificates for the stage environment are not installed");
+                  "The signature certificate (S1) cannot be verified: the Ministry's certification authority certificates for the stage environment are not installed.");
   }
 }
 

@@ -1278,10 +1278,11 @@ check_issuer (GPtrArray                           *checks,
   else if (trust->environment == NULL)
     add_check (checks, id, SINTESI_CHECK_ERROR,
                trust->own_ca
-               ? g_strdup_printf (_("The certification authority of this profile is not set, so the issuer of %s cannot be verified for the %s environment."),
+               ? /* TRANSLATORS: the certificate, then an environment (sandbox, custom) */
+                 g_strdup_printf (_("%s cannot be verified for the %s environment: this profile's certification authority is not set."),
                                   label, environment)
-               : g_strdup_printf (_("The Ministry's certification authority certificates for the %s environment are not installed, so %s cannot be verified. Import them first."),
-                                  environment, label));
+               : g_strdup_printf (_("%s cannot be verified: the Ministry's certification authority certificates for the %s environment are not installed. Import them first."),
+                                  label, environment));
   else
     add_check (checks, id, SINTESI_CHECK_ERROR,
                g_strdup_printf (_("%s was not issued by a certification authority trusted for the %s environment (its issuer is “%s”)."),
