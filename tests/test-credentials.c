@@ -435,6 +435,15 @@ test_check_validity (void)
     options.now = at_61;
     far = sintesi_credentials_check (auth, sign, &options);
     assert_check (far, SINTESI_CHECK_SIGN_VALIDITY, TRUE, SINTESI_CHECK_INFO, NULL);
+    {
+      g_autoptr(GDateTime) at_1 = g_date_time_add_hours (not_after, -36);
+      g_autoptr(GPtrArray) last = NULL;
+
+      options.now = at_1;
+      last = sintesi_credentials_check (auth, sign, &options);
+      assert_check (last, SINTESI_CHECK_SIGN_VALIDITY, FALSE, SINTESI_CHECK_WARNING,
+                    ", in 1 day: ask for its renewal now.");
+    }
   }
 }
 

@@ -1127,7 +1127,10 @@ check_validity (GPtrArray         *checks,
 
       add_check (checks, id, SINTESI_CHECK_WARNING,
                  /* TRANSLATORS: the certificate, a date, then a number of days */
-                 g_strdup_printf (_("%s expires on %s, in %s days: ask for its renewal now."),
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%s expires on %s, in %s day: ask for its renewal now.",
+                                               "%s expires on %s, in %s days: ask for its renewal now.",
+                                               (gulong) days),
                                   label, until, n));
     }
   else if (days <= 60)
@@ -1135,7 +1138,11 @@ check_validity (GPtrArray         *checks,
       g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, days);
 
       add_check (checks, id, SINTESI_CHECK_WARNING,
-                 g_strdup_printf (_("%s expires on %s, in %s days: plan its renewal."),
+                 /* TRANSLATORS: the certificate, a date, then a number of days */
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%s expires on %s, in %s day: plan its renewal.",
+                                               "%s expires on %s, in %s days: plan its renewal.",
+                                               (gulong) days),
                                   label, until, n));
     }
   else
