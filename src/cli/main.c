@@ -23,6 +23,7 @@ static const CommandEntry commands[] = {
   { "tokens", sintesi_cli_tokens, N_("Build and check both tokens of a call, without sending") },
   { "rules", sintesi_cli_rules, N_("Install, update or show the official validation rules") },
   { "validate", sintesi_cli_validate, N_("Validate a PSS with the official rules and the built-in checks") },
+  { "credentials", sintesi_cli_credentials, N_("Import and check a profile's A1/S1 credentials") },
   { NULL, NULL, NULL }
 };
 

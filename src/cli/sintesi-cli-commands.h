@@ -5,15 +5,12 @@
 
 G_BEGIN_DECLS
 
-int sintesi_cli_profile  (SintesiCli *cli, int argc, char **argv);
-int sintesi_cli_registry (SintesiCli *cli, int argc, char **argv);
-
-/* pdf inspect FILE.pdf (pdf build comes with the signing side) */
-int sintesi_cli_pdf (SintesiCli *cli, int argc, char **argv);
-
-int sintesi_cli_tokens (SintesiCli *cli, int argc, char **argv);
-
-int sintesi_cli_rules    (SintesiCli *cli, int argc, char **argv);
-int sintesi_cli_validate (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_profile     (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_registry    (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_credentials (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_tokens      (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_rules       (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_validate    (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_pdf         (SintesiCli *cli, int argc, char **argv);
 
 G_END_DECLS
