@@ -523,6 +523,15 @@ sintesi_jwt_sign_claims (JsonObject        *claims,
 /* ------------------------------------------------------------------------ */
 /* Building                                                                 */
 
+/* The gateway verifies the check character of both CFs (§4.3). */
+static gboolean
+jwt_check_cf (const char  *cf,
+              gboolean     test_mode,
+              GError     **error)
+{
+  return sintesi_cf_validate (cf, test_mode ? SINTESI_CF_FLAGS_TEST_MODE : SINTESI_CF_FLAGS_NONE, error);
+}
+
 static gboolean
 require_string (const char  *value,
                 const char  *what,
@@ -733,6 +742,51 @@ sintesi_jwt_build (const SintesiJwtParams  *params,
       return NULL;
     }
   return g_steal_pointer (&tokens);
+}
+
+char *
+sintesi_jwt_build_bearer (const SintesiJwtParams  *params,
+                          GError                 **error)
+{
+  g_autofree char *own_cn = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *header_b64 = NULL;
+  g_autoptr(JsonObject) header = NULL;
+  gnutls_x509_crt_t crt;
+  BuildState state = { 0 };
+  char *bearer;
+
+  g_return_val_if_fail (params != NULL, NULL);
+
+  if (params->certificate_der == NULL)
+    return require_string (NULL, _("the signature (S1) certificate"), error), NULL;
+  if (!check_key (params->key, error)
+      || !require_string (params->physician_cf, _("the physician's codice fiscale"), error)
+      || !require_string (params->aud, _("the audience (aud)"), error)
+      || !jwt_check_cf (params->physician_cf, params->cf_test_mode, error))
+    return NULL;
+
+  crt = import_certificate (params->certificate_der, error);
+  if (crt == NULL)
+    return NULL;
+  own_cn = certificate_cn (crt);
+  if (own_cn == NULL && params->issuer_cn == NULL)
+    {
+      gnutls_x509_crt_deinit (crt);
+      g_set_error_literal (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CERTIFICATE,
+                           _("The signature certificate has no common name (CN), so the tokens cannot name their issuer."));
+      return NULL;
+    }
+  sub = make_cx (params->physician_cf);
+  state.params = params;
+  state.cn = params->issuer_cn != NULL ? params->issuer_cn : own_cn;
+  state.sub = sub;
+  state.iat = params->now != 0 ? params->now : g_get_real_time () / G_USEC_PER_SEC;
+  header = make_header (params->certificate_der);
+  header_b64 = json_object_to_base64url (header);
+  bearer = build_token (&state, make_bearer_claims, header_b64, crt, error);
+  gnutls_x509_crt_deinit (crt);
+  return bearer;
 }
 
 void
@@ -1003,15 +1057,6 @@ add_finding (GPtrArray  *findings,
   finding->id = id;
   finding->token = token;
   g_ptr_array_add (findings, finding);
-}
-
-/* The gateway verifies the check character of both CFs (§4.3). */
-static gboolean
-jwt_check_cf (const char  *cf,
-              gboolean     test_mode,
-              GError     **error)
-{
-  return sintesi_cf_validate (cf, test_mode ? SINTESI_CF_FLAGS_TEST_MODE : SINTESI_CF_FLAGS_NONE, error);
 }
 
 static const char *

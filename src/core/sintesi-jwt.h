@@ -165,6 +165,10 @@ gboolean            sintesi_jwt_operation_from_string (const char          *text
 SintesiJwtTokens   *sintesi_jwt_build              (const SintesiJwtParams  *params,
                                                     GError                 **error);
 void                sintesi_jwt_tokens_free        (SintesiJwtTokens        *tokens);
+/* The Authorization token alone, for the status calls (gateway-contract
+ * §6.5): only the certificate, key, physician_cf and aud of params count. */
+char               *sintesi_jwt_build_bearer       (const SintesiJwtParams  *params,
+                                                    GError                 **error);
 
 /* Signs any claims with header {alg RS256, typ JWT, x5c [certificate]}. The
  * building block of sintesi_jwt_build; no linting. */
