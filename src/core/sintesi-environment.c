@@ -55,11 +55,12 @@ sintesi_environment_default_aud (SintesiEnvironment environment)
 {
   switch (environment)
     {
+    /* The sandbox rehearses stage, tokens included. */
+    case SINTESI_ENVIRONMENT_SANDBOX:
     case SINTESI_ENVIRONMENT_STAGE:
       return SINTESI_STAGE_AUD;
     case SINTESI_ENVIRONMENT_PRODUCTION:
       return SINTESI_PRODUCTION_AUD;
-    case SINTESI_ENVIRONMENT_SANDBOX:
     case SINTESI_ENVIRONMENT_CUSTOM:
     default:
       return NULL;

@@ -23,7 +23,8 @@ const char *sintesi_environment_to_string   (SintesiEnvironment  environment);
 /* "sandbox", "stage", "production", "custom"; FALSE for anything else. */
 gboolean    sintesi_environment_from_string (const char         *text,
                                              SintesiEnvironment *environment);
-/* Default base URL and aud; NULL for sandbox and custom (set per profile). */
+/* Default base URL (NULL for sandbox and custom: the running simulator's, or
+ * the profile's) and aud (the sandbox uses stage's; NULL for custom). */
 const char *sintesi_environment_default_base_url (SintesiEnvironment environment);
 const char *sintesi_environment_default_aud      (SintesiEnvironment environment);
 
