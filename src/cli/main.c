@@ -17,6 +17,7 @@ typedef struct
 } CommandEntry;
 
 static const CommandEntry commands[] = {
+  { "pss", sintesi_cli_pss, N_("Build patient summaries (pss example)") },
   { NULL, NULL, NULL }
 };
 
