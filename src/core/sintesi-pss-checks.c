@@ -323,6 +323,7 @@ check_participants (Checker *c)
             g_strdup_printf (_("The patient is %s %s."), cda->patient_given, cda->patient_family));
 
   if (cda->patient_cf != NULL || g_strcmp0 (cda->patient_id_root, OID_CF) == 0)
+    /* TRANSLATORS: completes "The codice fiscale of …" (Italian: "del paziente") */
     check_cf (c, SINTESI_PSS_CHECK_PATIENT_CF, cda->patient_cf, _("the patient"));
   else
     report (c, SINTESI_PSS_CHECK_PATIENT_CF, TRUE,
@@ -345,6 +346,7 @@ check_participants (Checker *c)
   else
     report (c, SINTESI_PSS_CHECK_AUTHOR, TRUE,
             g_strdup_printf (_("The author is %s %s."), cda->author_given, cda->author_family));
+  /* TRANSLATORS: completes "The codice fiscale of …" (Italian: "dell’autore") */
   check_cf (c, SINTESI_PSS_CHECK_AUTHOR_CF, cda->author_cf, _("the author"));
 
   /* ERRORE-26a..30; signature code S is national KO test CT21. */
@@ -365,6 +367,7 @@ check_participants (Checker *c)
   else
     report (c, SINTESI_PSS_CHECK_LEGAL_AUTHENTICATOR, TRUE,
             g_strdup (_("The signing physician is named, with signature code S.")));
+  /* TRANSLATORS: completes "The codice fiscale of …" (Italian: "del medico firmatario") */
   check_cf (c, SINTESI_PSS_CHECK_LEGAL_AUTHENTICATOR_CF, cda->legal_authenticator_cf, _("the signing physician"));
 
   /* ERRORE-52: every CF in the document, 16 upper-case letters and digits. */
