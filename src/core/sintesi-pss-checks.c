@@ -596,93 +596,112 @@ sintesi_pss_checks_find (GPtrArray  *checks,
 
 /* ------------------------------------------------------------ terminology */
 
-/* The code (second field) of one CSV line: fields are comma-separated and
- * may be double-quoted with "" as an escaped quote. NULL for a line with
- * fewer than two fields. */
+/* Cuts the CSV line starting at line (NUL-terminating it in place, *next
+ * set to the following line) and returns its second field, the code,
+ * unquoted in place. Fields are comma-separated and may be double-quoted,
+ * with "" for a quote. NULL for a line with fewer than two fields. */
 static char *
-csv_second_field (const char *line)
+csv_take_code (char  *line,
+               char **next)
 {
-  GString *field = g_string_new (NULL);
-  int index = 0;
+  char *end = strchr (line, '\n');
   gboolean quoted = FALSE;
+  char *p = line;
+  char *out;
+  char *code;
 
-  for (const char *p = line; *p != '\0'; p++)
+  if (end != NULL)
     {
-      if (quoted)
+      *end = '\0';
+      *next = end + 1;
+    }
+  else
+    *next = line + strlen (line);
+
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        quoted = !quoted;
+      else if (*p == ',' && !quoted)
+        break;
+    }
+  if (*p != ',')
+    return NULL;
+  code = out = ++p;
+  quoted = FALSE;
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '"' && quoted && p[1] == '"')
         {
-          if (*p == '"' && p[1] == '"')
-            {
-              if (index == 1)
-                g_string_append_c (field, '"');
-              p++;
-            }
-          else if (*p == '"')
-            quoted = FALSE;
-          else if (index == 1)
-            g_string_append_c (field, *p);
+          *out++ = '"';
+          p++;
         }
       else if (*p == '"')
-        quoted = TRUE;
-      else if (*p == ',')
-        {
-          if (index == 1)
-            return g_string_free (field, FALSE);
-          index++;
-        }
-      else if (*p == '\r' || *p == '\n')
+        quoted = !quoted;
+      else if (*p == ',' && !quoted)
         break;
-      else if (index == 1)
-        g_string_append_c (field, *p);
+      else if (*p != '\r')
+        *out++ = *p;
     }
-  if (index == 1)
-    return g_string_free (field, FALSE);
-  g_string_free (field, TRUE);
-  return NULL;
+  *out = '\0';
+  return code;
 }
 
 #define WHITELIST_MARK "#WHITELIST#"
 
-/* The codes of one code system, or NULL when the package has no list for it. */
-static GHashTable *
+/* The codes of one code system; the keys point into contents. */
+typedef struct
+{
+  char       *contents;
+  GHashTable *codes;
+} CodeList;
+
+static void
+code_list_free (gpointer data)
+{
+  CodeList *list = data;
+
+  if (list == NULL)
+    return;
+  g_hash_table_unref (list->codes);
+  g_free (list->contents);
+  g_free (list);
+}
+
+/* NULL (without error) when the package has no list for the code system. */
+static CodeList *
 load_code_list (const char  *dir,
                 const char  *system,
                 GError     **error)
 {
   g_autofree char *name = g_strconcat (system, ".csv", NULL);
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *contents = NULL;
   g_autoptr(GError) local = NULL;
-  g_auto(GStrv) lines = NULL;
-  GHashTable *codes;
+  CodeList *list;
+  char *line;
+  char *next;
 
-  if (!g_file_get_contents (path, &contents, NULL, &local))
+  list = g_new0 (CodeList, 1);
+  if (!g_file_get_contents (path, &list->contents, NULL, &local))
     {
+      g_free (list);
       if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return NULL;
       g_set_error (error, SINTESI_PSS_CHECKS_ERROR, SINTESI_PSS_CHECKS_ERROR_TERMINOLOGY_FOLDER,
                    _("Cannot read the code list %s: %s"), path, local->message);
       return NULL;
     }
-  codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  lines = g_strsplit (contents, "\n", -1);
+  list->codes = g_hash_table_new (g_str_hash, g_str_equal);
   /* The first line is the header (version,code,description,release_date). */
-  for (guint i = 1; lines[i] != NULL; i++)
+  csv_take_code (list->contents, &next);
+  for (line = next; *line != '\0'; line = next)
     {
-      char *code = csv_second_field (lines[i]);
+      char *code = csv_take_code (line, &next);
 
       if (code != NULL && *code != '\0')
-        g_hash_table_add (codes, code);
-      else
-        g_free (code);
+        g_hash_table_add (list->codes, code);
     }
-  return codes;
-}
-
-static void
-code_list_free (gpointer list)
-{
-  if (list != NULL)
-    g_hash_table_unref (list);
+  return list;
 }
 
 static gboolean
@@ -741,7 +760,7 @@ sintesi_pss_checks_terminology (const SintesiCda  *cda,
       xmlNode *node = coded->nodesetval->nodeTab[i];
       xmlChar *code = xmlGetProp (node, (const xmlChar *) "code");
       xmlChar *system = xmlGetProp (node, (const xmlChar *) "codeSystem");
-      GHashTable *list = NULL;
+      CodeList *list = NULL;
       gboolean known;
 
       if (is_placeholder_system ((const char *) system))
@@ -779,7 +798,7 @@ sintesi_pss_checks_terminology (const SintesiCda  *cda,
           goto next;
         }
       n_checked++;
-      if (!g_hash_table_contains (list, code) && !g_hash_table_contains (list, WHITELIST_MARK))
+      if (!g_hash_table_contains (list->codes, code) && !g_hash_table_contains (list->codes, WHITELIST_MARK))
         {
           xmlChar *display = xmlGetProp (node, (const xmlChar *) "displayName");
 
