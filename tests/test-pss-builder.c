@@ -174,7 +174,7 @@ test_example_valid (void)
   xmlDoc *doc;
   static const char * const sections[] = {
     "48765-2", "10160-0", "11369-6", "11450-4", "10157-6", "29762-2", "8716-3",
-    "46264-8", "18776-5", "47519-4", "47420-5", "57827-8",
+    "46264-8", "18776-5", "47519-4", "46240-8", "47420-5", "30954-2", "42348-3", "57827-8",
   };
 
   g_assert_no_error (error);
@@ -201,7 +201,9 @@ test_example_valid (void)
 
       g_assert_cmpstr (section->code, ==, sections[i]);
       g_assert_true (section->has_text);
-      g_assert_cmpuint (section->n_entries, >=, 1);
+      /* The organ donation section is narrative only. */
+      if (strcmp (section->code, "42348-3") != 0)
+        g_assert_cmpuint (section->n_entries, >=, 1);
     }
   doc_id = sintesi_cda_identificativo_doc (cda, &error);
   g_assert_cmpstr (doc_id, ==, "2.16.840.1.113883.2.9.2.90.4.4^" DOC_ID);
@@ -218,6 +220,62 @@ test_example_valid (void)
   g_assert_cmpfloat (count (doc, "//hl7:section[hl7:code/@code='8716-3']//hl7:tr[@ID]"), ==, 4);
   g_assert_cmpfloat (count (doc, "//hl7:section[hl7:code/@code='8716-3']/hl7:entry"), ==, 4);
 
+  assert_xsd_valid (bytes);
+}
+
+/* The optional forms the example does not use: pregnancies, disease networks,
+ * a stay with both dates, a visit without a known physician. */
+static SintesiPssModel *
+all_sections_model (void)
+{
+  SintesiPssModel *model = example_model ();
+  SintesiPssPregnancy *pregnancy = g_new0 (SintesiPssPregnancy, 1);
+  SintesiPssDiseaseNetwork *network = g_new0 (SintesiPssDiseaseNetwork, 1);
+  SintesiPssEncounter *stay = g_new0 (SintesiPssEncounter, 1);
+
+  pregnancy->observation.code = g_strdup ("11996-6");
+  pregnancy->observation.system = g_strdup ("2.16.840.1.113883.6.1");
+  pregnancy->observation.display = g_strdup ("Numero di gravidanze");
+  pregnancy->value = g_strdup ("2");
+  pregnancy->date = g_strdup ("20100301");
+  g_ptr_array_add (model->pregnancies, pregnancy);
+  network->network.code = g_strdup ("SCOMP");
+  network->network.system = g_strdup ("2.16.840.1.113883.2.9.2.90.3.1");
+  network->network.display = g_strdup ("Rete scompenso cardiaco");
+  network->start = g_strdup ("20220101");
+  g_ptr_array_add (model->disease_networks, network);
+  stay->encounter.code = g_strdup ("IMP");
+  stay->encounter.system = g_strdup ("2.16.840.1.113883.2.9.77.22.11.14");
+  stay->encounter.display = g_strdup ("Ricovero");
+  stay->start = g_strdup ("20230410");
+  stay->end = g_strdup ("20230415");
+  g_ptr_array_add (model->encounters, stay);
+  model->organ_donation = SINTESI_PSS_ORGAN_DONATION_DISSENT;
+  return model;
+}
+
+static void
+test_all_sections (void)
+{
+  g_autoptr(SintesiPssModel) model = all_sections_model ();
+  g_autoptr(GBytes) bytes = build_ok (model);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SintesiCda) cda = sintesi_cda_load_bytes (bytes, "all.xml", 0, &error);
+  g_autoptr(GString) codes = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < cda->sections->len; i++)
+    g_string_append_printf (codes, "%s%s", i ? " " : "",
+                            ((SintesiCdaSection *) g_ptr_array_index (cda->sections, i))->code);
+  /* All 17 sections, in the order of pss-document.md §4.3. */
+  g_assert_cmpstr (codes->str, ==,
+                   "48765-2 10160-0 11369-6 11450-4 10157-6 29762-2 10162-6 8716-3 46264-8 "
+                   "18776-5 47519-4 46240-8 47420-5 30954-2 42348-3 57827-8 PSSIT99");
+  g_assert_cmpstr (sintesi_cda_find_section (cda, "PSSIT99")->code_system, ==, "2.16.840.1.113883.2.9.5.2.8");
+  g_assert_cmpfloat (count (cda->doc, "//hl7:section[hl7:code/@code='46240-8']/hl7:entry/hl7:encounter[hl7:effectiveTime/hl7:low/@value='20230410'][hl7:effectiveTime/hl7:high/@value='20230415'][not(hl7:performer)]"), ==, 1);
+  g_assert_cmpfloat (count (cda->doc, "//hl7:section[hl7:code/@code='42348-3']//hl7:td[.='Dissenso']"), ==, 1);
+  g_assert_cmpfloat (count (cda->doc, "//hl7:section[hl7:code/@code='10162-6']//hl7:value[@value='2']"), ==, 1);
+  assert_references_resolve (cda->doc);
   assert_xsd_valid (bytes);
 }
 
@@ -263,6 +321,9 @@ test_no_information (void)
   g_ptr_array_set_size (model->functional_status, 0);
   g_ptr_array_set_size (model->care_plan, 0);
   g_ptr_array_set_size (model->exemptions, 0);
+  g_ptr_array_set_size (model->encounters, 0);
+  g_ptr_array_set_size (model->lab_results, 0);
+  model->organ_donation = SINTESI_PSS_ORGAN_DONATION_UNKNOWN;
   bytes = build_ok (model);
   doc = parse (bytes);
 
@@ -386,6 +447,21 @@ test_refusals (void)
   }
   {
     g_autoptr(SintesiPssModel) model = example_model ();
+    SintesiPssLabResult *lab = g_ptr_array_index (model->lab_results, 0);
+
+    g_clear_pointer (&lab->range_high, g_free);
+    assert_refused (model, SINTESI_PSS_BUILDER_ERROR_INVALID, "reference range");
+  }
+  {
+    g_autoptr(SintesiPssModel) model = example_model ();
+    SintesiPssEncounter *visit = g_ptr_array_index (model->encounters, 0);
+
+    g_free (visit->performer_cf);
+    visit->performer_cf = g_strdup ("Rssgnn66c05a271y");
+    assert_refused (model, SINTESI_PSS_BUILDER_ERROR_INVALID, "Rssgnn66c05a271y");
+  }
+  {
+    g_autoptr(SintesiPssModel) model = example_model ();
 
     g_clear_pointer (&model->author.phone, g_free);
     g_clear_pointer (&model->author.email, g_free);
@@ -416,6 +492,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pss-builder/example-valid", test_example_valid);
+  g_test_add_func ("/pss-builder/all-sections", test_all_sections);
   g_test_add_func ("/pss-builder/byte-stable", test_byte_stable);
   g_test_add_func ("/pss-builder/no-information", test_no_information);
   g_test_add_func ("/pss-builder/new-version", test_new_version);

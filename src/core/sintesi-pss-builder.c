@@ -209,6 +209,59 @@ exemption_free (gpointer data)
   g_free (item);
 }
 
+static void
+pregnancy_free (gpointer data)
+{
+  SintesiPssPregnancy *item = data;
+
+  code_clear (&item->observation);
+  g_free (item->value);
+  g_free (item->date);
+  g_free (item);
+}
+
+static void
+encounter_free (gpointer data)
+{
+  SintesiPssEncounter *item = data;
+
+  code_clear (&item->encounter);
+  g_free (item->start);
+  g_free (item->end);
+  g_free (item->description);
+  g_free (item->performer_cf);
+  g_free (item->performer_given);
+  g_free (item->performer_family);
+  g_free (item);
+}
+
+static void
+lab_result_free (gpointer data)
+{
+  SintesiPssLabResult *item = data;
+
+  code_clear (&item->battery);
+  code_clear (&item->test);
+  g_free (item->value);
+  g_free (item->unit);
+  g_free (item->range_low);
+  g_free (item->range_high);
+  g_free (item->interpretation);
+  g_free (item->date);
+  g_free (item);
+}
+
+static void
+disease_network_free (gpointer data)
+{
+  SintesiPssDiseaseNetwork *item = data;
+
+  code_clear (&item->network);
+  g_free (item->start);
+  g_free (item->end);
+  g_free (item);
+}
+
 SintesiPssModel *
 sintesi_pss_model_new (void)
 {
@@ -226,6 +279,10 @@ sintesi_pss_model_new (void)
   model->functional_status = g_ptr_array_new_with_free_func (functional_status_free);
   model->care_plan = g_ptr_array_new_with_free_func (care_plan_free);
   model->exemptions = g_ptr_array_new_with_free_func (exemption_free);
+  model->pregnancies = g_ptr_array_new_with_free_func (pregnancy_free);
+  model->encounters = g_ptr_array_new_with_free_func (encounter_free);
+  model->lab_results = g_ptr_array_new_with_free_func (lab_result_free);
+  model->disease_networks = g_ptr_array_new_with_free_func (disease_network_free);
   return model;
 }
 
@@ -270,6 +327,11 @@ sintesi_pss_model_free (SintesiPssModel *model)
   g_clear_pointer (&model->functional_status, g_ptr_array_unref);
   g_clear_pointer (&model->care_plan, g_ptr_array_unref);
   g_clear_pointer (&model->exemptions, g_ptr_array_unref);
+  g_clear_pointer (&model->pregnancies, g_ptr_array_unref);
+  g_clear_pointer (&model->encounters, g_ptr_array_unref);
+  g_clear_pointer (&model->lab_results, g_ptr_array_unref);
+  g_free (model->organ_donation_date);
+  g_clear_pointer (&model->disease_networks, g_ptr_array_unref);
   g_free (model);
 }
 
@@ -342,6 +404,23 @@ check_cf (const char  *cf,
                _("The summary cannot be built: %s “%s” is not a codice fiscale of 16 upper-case letters and digits."),
                what, cf);
   return FALSE;
+}
+
+static gboolean
+check_integer (const char  *value,
+               const char  *what,
+               GError     **error)
+{
+  if (!require (value, what, error))
+    return FALSE;
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      {
+        g_set_error (error, SINTESI_PSS_BUILDER_ERROR, SINTESI_PSS_BUILDER_ERROR_INVALID,
+                     _("The summary cannot be built: %s “%s” is not a whole number."), what, value);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 static gboolean
@@ -529,6 +608,56 @@ check_model (const SintesiPssModel  *model,
       if (!check_code (&item->exemption, _("an exemption"), error) ||
           !check_ts (item->start, _("an exemption’s start date"), TRUE, error) ||
           !check_ts (item->end, _("an exemption’s end date"), FALSE, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < model->pregnancies->len; i++)
+    {
+      const SintesiPssPregnancy *item = g_ptr_array_index (model->pregnancies, i);
+
+      if (!check_code (&item->observation, _("a pregnancy observation"), error) ||
+          !check_integer (item->value, _("a pregnancy observation’s value"), error) ||
+          !check_ts (item->date, _("a pregnancy observation’s date"), TRUE, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < model->encounters->len; i++)
+    {
+      const SintesiPssEncounter *item = g_ptr_array_index (model->encounters, i);
+
+      if (!check_code (&item->encounter, _("a visit or admission"), error) ||
+          !check_ts (item->start, _("a visit’s date"), TRUE, error) ||
+          !check_ts (item->end, _("a visit’s end date"), FALSE, error) ||
+          (!is_empty (item->performer_cf) &&
+           (!check_cf (item->performer_cf, _("the codice fiscale of a visit’s physician"), error) ||
+            !require (item->performer_given, _("the name of a visit’s physician"), error) ||
+            !require (item->performer_family, _("the name of a visit’s physician"), error))))
+        return FALSE;
+    }
+  for (guint i = 0; i < model->lab_results->len; i++)
+    {
+      const SintesiPssLabResult *item = g_ptr_array_index (model->lab_results, i);
+
+      if (!check_code (&item->test, _("a test result"), error) ||
+          !require (item->value, _("a test result’s value"), error) ||
+          !require (item->unit, _("a test result’s unit"), error) ||
+          !check_ts (item->date, _("a test result’s date"), TRUE, error))
+        return FALSE;
+      if (is_empty (item->range_low) != is_empty (item->range_high))
+        {
+          g_set_error (error, SINTESI_PSS_BUILDER_ERROR, SINTESI_PSS_BUILDER_ERROR_INVALID,
+                       _("The summary cannot be built: the reference range of a test result needs both its lower and its upper limit."));
+          return FALSE;
+        }
+    }
+  if (model->organ_donation != SINTESI_PSS_ORGAN_DONATION_UNKNOWN &&
+      !check_ts (model->organ_donation_date, _("the date of the organ donation declaration"), TRUE, error))
+    return FALSE;
+  for (guint i = 0; i < model->disease_networks->len; i++)
+    {
+      const SintesiPssDiseaseNetwork *item = g_ptr_array_index (model->disease_networks, i);
+
+      if (!check_code (&item->network, _("a disease network"), error) ||
+          !check_ts (item->start, _("a disease network’s start date"), TRUE, error) ||
+          !check_ts (item->end, _("a disease network’s end date"), FALSE, error))
         return FALSE;
     }
   return TRUE;
@@ -778,10 +907,13 @@ section_new (Builder    *b,
              const char *title)
 {
   xmlNode *section = el (b, el (b, body, "component"), "section");
+  /* Only the disease networks section is not coded in LOINC. */
+  gboolean pssit = strcmp (code, "PSSIT99") == 0;
 
   attr (section, "ID", id);
   template_id (b, section, template);
-  code_el (b, section, "code", code, OID_LOINC, "LOINC", display);
+  code_el (b, section, "code", code, pssit ? "2.16.840.1.113883.2.9.5.2.8" : OID_LOINC,
+           pssit ? "ProfiloSanitarioSinteticoIT" : "LOINC", display);
   text_el (b, section, "title", title);
   return section;
 }
@@ -1933,6 +2065,241 @@ write_exemptions (Builder *b,
     }
 }
 
+static void
+write_pregnancies (Builder *b,
+                   xmlNode *body)
+{
+  static const char * const headers[] = { "Osservazione", "Valore", "Data", NULL };
+  GPtrArray *items = b->model->pregnancies;
+  xmlNode *section;
+  xmlNode *tbody;
+
+  if (items->len == 0)
+    return;
+  section = section_new (b, body, "GRAVIDANZE_PARTO", TPL "2.7", "10162-6", "Storia di gravidanze",
+                         "Gravidanze, parti e stato mestruale");
+  tbody = narrative_table (b, section, headers);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const SintesiPssPregnancy *item = g_ptr_array_index (items, i);
+      g_autofree char *row_id = g_strdup_printf ("gravidanza-%u", i + 1);
+      xmlNode *row = narrative_row (b, tbody, row_id);
+      xmlNode *observation;
+      xmlNode *node;
+
+      narrative_cell (b, row, NULL, or_dash (item->observation.display));
+      narrative_cell (b, row, NULL, item->value);
+      narrative_date_cell (b, row, item->date);
+
+      observation = el (b, el (b, section, "entry"), "observation");
+      attr (observation, "classCode", "OBS");
+      attr (observation, "moodCode", "EVN");
+      template_id (b, observation, TPL "3.7.1");
+      entry_id (b, observation);
+      model_code_el (b, observation, "code", &item->observation);
+      reference (b, observation, "text", row_id);
+      status_code (b, observation, "completed");
+      value_attr_el (b, observation, "effectiveTime", item->date);
+      node = el (b, observation, "value");
+      xsi_type (b, node, "INT");
+      attr (node, "value", item->value);
+    }
+}
+
+static void
+write_encounters (Builder *b,
+                  xmlNode *body)
+{
+  static const char * const headers[] = { "Tipo", "Dal", "Al", "Medico", "Descrizione", NULL };
+  GPtrArray *items = b->model->encounters;
+  xmlNode *section;
+  xmlNode *tbody;
+
+  if (items->len == 0)
+    return;
+  section = section_new (b, body, "VISITE_RICOVERI", TPL "2.12", "46240-8",
+                         "Storia di ospedalizzazioni e visite ambulatoriali", "Visite e ricoveri");
+  tbody = narrative_table (b, section, headers);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const SintesiPssEncounter *item = g_ptr_array_index (items, i);
+      g_autofree char *row_id = g_strdup_printf ("visita-%u", i + 1);
+      g_autofree char *physician = is_empty (item->performer_cf) ? NULL
+                                   : g_strdup_printf ("%s %s", item->performer_given, item->performer_family);
+      xmlNode *row = narrative_row (b, tbody, row_id);
+      xmlNode *encounter;
+
+      narrative_cell (b, row, NULL, or_dash (item->encounter.display));
+      narrative_date_cell (b, row, item->start);
+      narrative_date_cell (b, row, item->end);
+      narrative_cell (b, row, NULL, or_dash (physician));
+      narrative_cell (b, row, NULL, or_dash (item->description));
+
+      encounter = el (b, el (b, section, "entry"), "encounter");
+      attr (encounter, "classCode", "ENC");
+      attr (encounter, "moodCode", "EVN");
+      template_id (b, encounter, TPL "3.12.1");
+      entry_id (b, encounter);
+      model_code_el (b, encounter, "code", &item->encounter);
+      reference (b, encounter, "text", row_id);
+      status_code (b, encounter, "completed");
+      /* ERRORE-b258: a point in time, or both ends of the stay. */
+      if (is_empty (item->end))
+        value_attr_el (b, encounter, "effectiveTime", item->start);
+      else
+        interval (b, encounter, "effectiveTime", item->start, item->end);
+      if (!is_empty (item->performer_cf))
+        {
+          xmlNode *performer = el (b, encounter, "performer");
+          xmlNode *entity;
+
+          attr (performer, "typeCode", "PRF");
+          entity = el (b, performer, "assignedEntity");
+          cf_id (b, entity, item->performer_cf);
+          person_name (b, el (b, entity, "assignedPerson"), NULL, item->performer_given, item->performer_family);
+        }
+    }
+}
+
+static void
+write_lab_results (Builder *b,
+                   xmlNode *body)
+{
+  static const char * const headers[] = { "Esame", "Esito", "Valori di riferimento", "Interpretazione", "Data", NULL };
+  GPtrArray *items = b->model->lab_results;
+  xmlNode *section;
+  xmlNode *tbody;
+
+  if (items->len == 0)
+    return;
+  section = section_new (b, body, "INDAGINI_DIAGNOSTICHE_ESAMI_LABORATORIO", TPL "2.14", "30954-2",
+                         "Test diagnostici rilevanti e/o dati di laboratorio",
+                         "Indagini diagnostiche e esami di laboratorio");
+  tbody = narrative_table (b, section, headers);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const SintesiPssLabResult *item = g_ptr_array_index (items, i);
+      g_autofree char *row_id = g_strdup_printf ("esame-%u", i + 1);
+      g_autofree char *test = code_label (&item->test);
+      g_autofree char *value = g_strdup_printf ("%s %s", item->value, item->unit);
+      g_autofree char *range = is_empty (item->range_low) ? NULL
+                               : g_strdup_printf ("%s – %s %s", item->range_low, item->range_high, item->unit);
+      const char *interpretation = g_strcmp0 (item->interpretation, "H") == 0 ? "Alto"
+                                   : g_strcmp0 (item->interpretation, "L") == 0 ? "Basso"
+                                   : g_strcmp0 (item->interpretation, "N") == 0 ? "Normale" : NULL;
+      xmlNode *row = narrative_row (b, tbody, row_id);
+      xmlNode *organizer;
+      xmlNode *observation;
+      xmlNode *node;
+
+      narrative_cell (b, row, NULL, test);
+      narrative_cell (b, row, NULL, value);
+      narrative_cell (b, row, NULL, or_dash (range));
+      narrative_cell (b, row, NULL, or_dash (interpretation));
+      narrative_date_cell (b, row, item->date);
+
+      organizer = el (b, el (b, section, "entry"), "organizer");
+      attr (organizer, "classCode", "BATTERY");
+      attr (organizer, "moodCode", "EVN");
+      template_id (b, organizer, TPL "3.14.1");
+      entry_id (b, organizer);
+      if (is_empty (item->battery.code))
+        attr (el (b, organizer, "code"), "nullFlavor", "OTH");
+      else
+        model_code_el (b, organizer, "code", &item->battery);
+      status_code (b, organizer, "completed");
+      value_attr_el (b, organizer, "effectiveTime", item->date);
+
+      observation = el (b, el (b, organizer, "component"), "observation");
+      attr (observation, "classCode", "OBS");
+      attr (observation, "moodCode", "EVN");
+      template_id (b, observation, TPL "3.14.2");
+      entry_id (b, observation);
+      model_code_el (b, observation, "code", &item->test);
+      reference (b, observation, "text", row_id);
+      status_code (b, observation, "completed");
+      value_attr_el (b, observation, "effectiveTime", item->date);
+      node = el (b, observation, "value");
+      xsi_type (b, node, "PQ");
+      attr (node, "value", item->value);
+      attr (node, "unit", item->unit);
+      if (interpretation != NULL)
+        code_el (b, observation, "interpretationCode", item->interpretation, "2.16.840.1.113883.5.83",
+                 "ObservationInterpretation", interpretation);
+      if (range != NULL)
+        {
+          xmlNode *range_node = el (b, el (b, observation, "referenceRange"), "observationRange");
+
+          node = el (b, range_node, "value");
+          xsi_type (b, node, "IVL_PQ");
+          range_node = el (b, node, "low");
+          attr (range_node, "value", item->range_low);
+          attr (range_node, "unit", item->unit);
+          range_node = el (b, node, "high");
+          attr (range_node, "value", item->range_high);
+          attr (range_node, "unit", item->unit);
+        }
+    }
+}
+
+static void
+write_organ_donation (Builder *b,
+                      xmlNode *body)
+{
+  static const char * const headers[] = { "Richiesta", "Scelta del paziente", "Data", NULL };
+  const SintesiPssModel *m = b->model;
+  xmlNode *section;
+  xmlNode *tbody;
+  xmlNode *row;
+
+  if (m->organ_donation == SINTESI_PSS_ORGAN_DONATION_UNKNOWN)
+    return;
+  section = section_new (b, body, "ASSENSO_DISSENSO_DONAZIONE_ORGANI", TPL "2.15", "42348-3",
+                         "Dichiarazioni anticipate di trattamento", "Assenso/Dissenso donazione organi");
+  tbody = narrative_table (b, section, headers);
+  row = narrative_row (b, tbody, "donazione-1");
+  narrative_cell (b, row, NULL, "Donazione di organi e tessuti");
+  narrative_cell (b, row, NULL, m->organ_donation == SINTESI_PSS_ORGAN_DONATION_CONSENT ? "Assenso" : "Dissenso");
+  narrative_date_cell (b, row, m->organ_donation_date);
+}
+
+static void
+write_disease_networks (Builder *b,
+                        xmlNode *body)
+{
+  static const char * const headers[] = { "Rete di patologia", "Dal", "Al", NULL };
+  GPtrArray *items = b->model->disease_networks;
+  xmlNode *section;
+  xmlNode *tbody;
+
+  if (items->len == 0)
+    return;
+  section = section_new (b, body, "RETI_PATOLOGIA", TPL "2.18", "PSSIT99", "Reti di patologia", "Reti di patologia");
+  tbody = narrative_table (b, section, headers);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const SintesiPssDiseaseNetwork *item = g_ptr_array_index (items, i);
+      g_autofree char *row_id = g_strdup_printf ("rete-%u", i + 1);
+      g_autofree char *network = code_label (&item->network);
+      xmlNode *row = narrative_row (b, tbody, row_id);
+      xmlNode *act;
+
+      narrative_cell (b, row, NULL, network);
+      narrative_date_cell (b, row, item->start);
+      narrative_date_cell (b, row, item->end);
+
+      act = el (b, el (b, section, "entry"), "act");
+      attr (act, "classCode", "PCPR");
+      attr (act, "moodCode", "EVN");
+      template_id (b, act, TPL "3.18.1");
+      entry_id (b, act);
+      model_code_el (b, act, "code", &item->network);
+      reference (b, act, "text", row_id);
+      status_code (b, act, is_empty (item->end) ? "active" : "completed");
+      interval (b, act, "effectiveTime", item->start, is_empty (item->end) ? NULL : item->end);
+    }
+}
+
 GBytes *
 sintesi_pss_build (const SintesiPssModel  *model,
                    GError                **error)
@@ -1966,12 +2333,17 @@ sintesi_pss_build (const SintesiPssModel  *model,
   write_problems (&b, body);
   write_family_history (&b, body);
   write_lifestyle (&b, body);
+  write_pregnancies (&b, body);
   write_vital_signs (&b, body);
   write_devices (&b, body);
   write_care_plan (&b, body);
   write_procedures (&b, body);
+  write_encounters (&b, body);
   write_functional_status (&b, body);
+  write_lab_results (&b, body);
+  write_organ_donation (&b, body);
   write_exemptions (&b, body);
+  write_disease_networks (&b, body);
 
   xmlDocDumpFormatMemoryEnc (b.doc, &buffer, &size, "UTF-8", 1);
   xmlFreeDoc (b.doc);
@@ -2067,6 +2439,8 @@ sintesi_pss_model_new_example (const char *patient_cf,
   SintesiPssFunctionalStatus *functional;
   SintesiPssCarePlanItem *plan;
   SintesiPssExemption *exemption;
+  SintesiPssEncounter *encounter;
+  SintesiPssLabResult *lab;
   static const struct { const char *code, *display, *value, *unit; } vitals[] = {
     { "8480-6", "Pressione arteriosa sistolica", "135", "mm[Hg]" },
     { "8462-4", "Pressione arteriosa diastolica", "85", "mm[Hg]" },
@@ -2236,6 +2610,38 @@ sintesi_pss_model_new_example (const char *patient_cf,
             "Ipertensione arteriosa con danno d'organo");
   exemption->start = g_strdup ("20190410");
   g_ptr_array_add (m->exemptions, exemption);
+
+  encounter = g_new0 (SintesiPssEncounter, 1);
+  set_code (&encounter->encounter, "CARD", "2.16.840.1.113883.2.9.77.22.11.14", "Cardiologia");
+  encounter->start = g_strdup ("20240315");
+  encounter->description = g_strdup ("Visita cardiologica con ecocardiogramma: funzione sistolica conservata.");
+  encounter->performer_cf = g_strdup ("RSSGNN66C05A271Y");
+  encounter->performer_given = g_strdup ("Giovanni");
+  encounter->performer_family = g_strdup ("Rossi");
+  g_ptr_array_add (m->encounters, encounter);
+
+  lab = g_new0 (SintesiPssLabResult, 1);
+  set_code (&lab->test, "2160-0", OID_LOINC, "Creatinina sierica");
+  lab->value = g_strdup ("0.9");
+  lab->unit = g_strdup ("mg/dL");
+  lab->range_low = g_strdup ("0.7");
+  lab->range_high = g_strdup ("1.2");
+  lab->interpretation = g_strdup ("N");
+  lab->date = g_strdup ("20250108");
+  g_ptr_array_add (m->lab_results, lab);
+
+  lab = g_new0 (SintesiPssLabResult, 1);
+  set_code (&lab->test, "2823-3", OID_LOINC, "Potassio sierico");
+  lab->value = g_strdup ("4.6");
+  lab->unit = g_strdup ("mmol/L");
+  lab->range_low = g_strdup ("3.5");
+  lab->range_high = g_strdup ("5.1");
+  lab->interpretation = g_strdup ("N");
+  lab->date = g_strdup ("20250108");
+  g_ptr_array_add (m->lab_results, lab);
+
+  m->organ_donation = SINTESI_PSS_ORGAN_DONATION_CONSENT;
+  m->organ_donation_date = g_strdup ("20180607");
 
   return m;
 }

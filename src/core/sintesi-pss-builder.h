@@ -1,7 +1,9 @@
 /* sintesi-pss-builder.h: build a Profilo Sanitario Sintetico (PSS) CDA from a model
  *
  * The model is a set of plain structs the GUI composer, the accreditation
- * runs and `sintesi-cli pss example` fill in. The builder writes the header
+ * runs and `sintesi-cli pss example` fill in. Items are added to the model's
+ * arrays as g_new0'd structs whose strings are g_strdup'd: the arrays own
+ * and free them. The builder writes the header
  * (pss-document.md §4.1, §4.2), the four mandatory sections and whichever
  * optional ones have content, each entry with its coded data and a narrative
  * table (section/text) made from the same data, linked by ID/reference.
@@ -197,6 +199,50 @@ typedef struct
 
 typedef struct
 {
+  SintesiPssCode  observation;  /* LOINC, e.g. 11996-6 number of pregnancies */
+  char           *value;        /* whole number */
+  char           *date;         /* TS */
+} SintesiPssPregnancy;
+
+typedef struct
+{
+  SintesiPssCode  encounter;        /* EncounterCode_PSSIT (2.16.840.1.113883.2.9.77.22.11.14), e.g. CARD */
+  char           *start;            /* TS */
+  char           *end;              /* TS; NULL for a single visit */
+  char           *description;      /* optional free text for the narrative */
+  char           *performer_cf;     /* optional; without a performer the schematron warns (W002) */
+  char           *performer_given;
+  char           *performer_family;
+} SintesiPssEncounter;
+
+typedef struct
+{
+  SintesiPssCode  battery;          /* optional LOINC panel; without it the organizer says nullFlavor OTH */
+  SintesiPssCode  test;             /* LOINC */
+  char           *value;            /* decimal */
+  char           *unit;             /* UCUM */
+  char           *range_low;        /* optional reference range, same unit */
+  char           *range_high;
+  char           *interpretation;   /* optional: N, H or L (2.16.840.1.113883.5.83) */
+  char           *date;             /* TS */
+} SintesiPssLabResult;
+
+typedef enum
+{
+  SINTESI_PSS_ORGAN_DONATION_UNKNOWN,   /* no section */
+  SINTESI_PSS_ORGAN_DONATION_CONSENT,
+  SINTESI_PSS_ORGAN_DONATION_DISSENT,
+} SintesiPssOrganDonation;
+
+typedef struct
+{
+  SintesiPssCode  network;      /* regional disease network code */
+  char           *start;        /* TS */
+  char           *end;          /* optional TS */
+} SintesiPssDiseaseNetwork;
+
+typedef struct
+{
   /* Document identity (D11): the caller formats the id extension
    * "<090><azienda>.PSS.<repository>.<SOLUTION><progressive>". */
   char                   *id_extension;
@@ -229,6 +275,12 @@ typedef struct
   GPtrArray              *functional_status;  /* SintesiPssFunctionalStatus* */
   GPtrArray              *care_plan;          /* SintesiPssCarePlanItem* */
   GPtrArray              *exemptions;         /* SintesiPssExemption* */
+  GPtrArray              *pregnancies;        /* SintesiPssPregnancy* */
+  GPtrArray              *encounters;         /* SintesiPssEncounter* */
+  GPtrArray              *lab_results;        /* SintesiPssLabResult* */
+  SintesiPssOrganDonation organ_donation;
+  char                   *organ_donation_date; /* TS of the declaration */
+  GPtrArray              *disease_networks;   /* SintesiPssDiseaseNetwork* */
 } SintesiPssModel;
 
 GQuark            sintesi_pss_builder_error_quark (void);
