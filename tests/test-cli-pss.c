@@ -1,6 +1,7 @@
 /* test-cli-pss.c: `sintesi-cli pss example` writes a complete, valid PSS */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -83,6 +84,8 @@ test_json_and_stable (void)
                    "2.16.840.1.113883.2.9.2.90.4.4^090202.PSS.301.ACME1");
   g_assert_cmpstr (json_object_get_string_member (object, "path"), ==, first);
   g_assert_cmpstr (json_object_get_string_member (object, "patient_cf"), ==, "RSSMRA80A01H501U");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "checks")), >=, 20);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (json_object_get_array_member (object, "checks"), 0), "ok"));
 
   g_assert_cmpint (sintesi_test_run_cli (home, args_b, NULL, NULL, NULL), ==, 0);
   g_assert_true (g_file_get_contents (first, &a, &a_len, NULL));
@@ -110,6 +113,25 @@ test_refusals (void)
     g_assert_cmpint (sintesi_test_run_cli (home, args, NULL, NULL, &err), ==, 1);
     g_assert_nonnull (strstr (err, "rssmra80a01h501u"));
     g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  }
+  {
+    /* A CF with a wrong check character would fail at the gateway: refused. */
+    const char *args[] = { "pss", "example", "--patient", "RSSMRA80A01H501A", "--author", "MNZLSN99E05F205J",
+                           "--out", out, NULL };
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (sintesi_test_run_cli (home, args, NULL, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "“RSSMRA80A01H501A”, is not valid"));
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  }
+  {
+    /* The national placeholder of the accreditation tests is accepted. */
+    const char *args[] = { "pss", "example", "--patient", "RSSMRA22A01A399Z", "--author", "PROVAX00X00X000Y",
+                           "--out", out, NULL };
+
+    g_assert_cmpint (sintesi_test_run_cli (home, args, NULL, NULL, NULL), ==, 0);
+    g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (g_unlink (out), ==, 0);
   }
   {
     const char *args[] = { "--json", "pss", "example", "--patient", "RSSMRA80A01H501U", NULL };

@@ -9,6 +9,7 @@
 #include "sintesi-cda.h"
 #include "sintesi-paths.h"
 #include "sintesi-pss-builder.h"
+#include "sintesi-pss-checks.h"
 
 static char *
 now_hl7 (void)
@@ -64,6 +65,7 @@ pss_example (SintesiCli  *cli,
   g_autoptr(SintesiPssModel) model = NULL;
   g_autoptr(SintesiCda) cda = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
   g_autoptr(GError) error = NULL;
   int exit_code;
   GOptionEntry entries[] = {
@@ -115,6 +117,27 @@ pss_example (SintesiCli  *cli,
   if (cda == NULL || (document_id = sintesi_cda_identificativo_doc (cda, &error)) == NULL)
     return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_REFUSED, error);
 
+  /* An example must pass the built-in checks (a wrong check character in a
+   * CF would only fail at the gateway); the national placeholder CF of the
+   * accreditation tests is accepted. */
+  checks = sintesi_pss_checks_run (cda, SINTESI_PSS_CHECK_FLAGS_TEST_MODE);
+  if (!sintesi_pss_checks_all_ok (checks))
+    {
+      g_autoptr(GString) reasons = g_string_new (NULL);
+
+      for (guint i = 0; i < checks->len; i++)
+        {
+          const SintesiPssCheck *check = g_ptr_array_index (checks, i);
+
+          if (!check->ok)
+            g_string_append_printf (reasons, "%s%s", reasons->len ? " " : "", check->message);
+        }
+      g_set_error (&error, SINTESI_PSS_BUILDER_ERROR, SINTESI_PSS_BUILDER_ERROR_INVALID,
+                   /* TRANSLATORS: %s is one or more sentences saying what is wrong */
+                   _("The example was not written: %s"), reasons->str);
+      return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_REFUSED, error);
+    }
+
   if (!sintesi_write_file_atomic (out, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), 0600, &error))
     return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
 
@@ -134,6 +157,22 @@ pss_example (SintesiCli  *cli,
       json_builder_add_int_value (builder, (gint64) g_bytes_get_size (bytes));
       json_builder_set_member_name (builder, "sha256");
       json_builder_add_string_value (builder, sha256);
+      json_builder_set_member_name (builder, "checks");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < checks->len; i++)
+        {
+          const SintesiPssCheck *check = g_ptr_array_index (checks, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, check->id);
+          json_builder_set_member_name (builder, "ok");
+          json_builder_add_boolean_value (builder, check->ok);
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, check->message);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
       json_builder_end_object (builder);
       sintesi_cli_print_json (cli, json_builder_get_root (builder));
     }
