@@ -187,6 +187,35 @@ test_placeholder_outside_test_mode (void)
   g_assert_false (sintesi_pss_checks_all_ok (checks));
 }
 
+/* The 2023 test-container sample signs with a made-up CF that is not even
+ * the national placeholder: the only built-in check it fails. */
+static void
+test_sample_2023 (void)
+{
+  g_autofree char *path = sintesi_test_fixture ("cda/pss-sample-2023.xml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SintesiCda) cda = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  guint failed = 0;
+
+  if (path == NULL)
+    return;
+  cda = sintesi_cda_load_file (path, 0, &error);
+  g_assert_no_error (error);
+  checks = sintesi_pss_checks_run (cda, SINTESI_PSS_CHECK_FLAGS_TEST_MODE);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const SintesiPssCheck *check = g_ptr_array_index (checks, i);
+
+      if (check->ok)
+        continue;
+      failed++;
+      g_assert_cmpstr (check->id, ==, "legal-authenticator-cf");
+      g_assert_nonnull (strstr (check->message, "“PROPLA00X00X000Y”, is not valid"));
+    }
+  g_assert_cmpuint (failed, ==, 1);
+}
+
 static void
 test_mutation (gconstpointer data)
 {
@@ -364,6 +393,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/pss-checks/example-passes", test_example_passes);
   g_test_add_func ("/pss-checks/placeholder-outside-test-mode", test_placeholder_outside_test_mode);
+  g_test_add_func ("/pss-checks/sample-2023", test_sample_2023);
   for (gsize i = 0; i < G_N_ELEMENTS (mutations); i++)
     {
       g_autofree char *path = g_strdup_printf ("/pss-checks/mutation/%s/%" G_GSIZE_FORMAT, mutations[i].check_id, i);
