@@ -462,6 +462,27 @@ test_refusals (void)
   }
   {
     g_autoptr(SintesiPssModel) model = example_model ();
+    SintesiPssProblem *problem = g_ptr_array_index (model->problems, 0);
+
+    g_free (problem->comment);
+    problem->comment = g_strdup ("pasted from a terminal \x1b[0m");
+    assert_refused (model, SINTESI_PSS_BUILDER_ERROR_INVALID, "control characters");
+  }
+  {
+    g_autoptr(SintesiPssModel) model = example_model ();
+
+    g_free (model->patient.family);
+    model->patient.family = g_strdup ("Ross\xe9");   /* Latin-1, not UTF-8 */
+    assert_refused (model, SINTESI_PSS_BUILDER_ERROR_INVALID, "invalid UTF-8");
+  }
+  {
+    g_autoptr(SintesiPssModel) model = example_model ();
+
+    g_clear_pointer (&model->patient.birth_census_tract, g_free);
+    assert_refused (model, SINTESI_PSS_BUILDER_ERROR_MISSING, "birthplace");
+  }
+  {
+    g_autoptr(SintesiPssModel) model = example_model ();
 
     g_clear_pointer (&model->author.phone, g_free);
     g_clear_pointer (&model->author.email, g_free);

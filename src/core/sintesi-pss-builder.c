@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <string.h>
 
@@ -494,6 +495,10 @@ check_model (const SintesiPssModel  *model,
                    model->confidentiality);
       return FALSE;
     }
+  if (!is_empty (patient->birth_city) &&
+      (is_empty (patient->birth_country) || strcmp (patient->birth_country, "100") == 0) &&
+      !require (patient->birth_census_tract, _("the ISTAT code of the patient’s birthplace"), error))
+    return FALSE;
   if (!is_empty (patient->address.street) &&
       (!require (patient->address.city, _("the municipality of the patient’s address"), error) ||
        !require (patient->address.census_tract, _("the ISTAT code of the patient’s municipality"), error) ||
@@ -2349,9 +2354,23 @@ sintesi_pss_build (const SintesiPssModel  *model,
   xmlFreeDoc (b.doc);
   if (buffer == NULL || size <= 0)
     g_error ("out of memory");
-  {
-    GBytes *bytes = g_bytes_new (buffer, (gsize) size);
 
+  /* Self-check: a text with control characters or broken UTF-8 would give a
+   * file no XML parser (and no gateway) accepts. */
+  {
+    xmlDoc *reread = xmlReadMemory ((const char *) buffer, size, NULL, NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    GBytes *bytes;
+
+    if (reread == NULL)
+      {
+        xmlFree (buffer);
+        g_set_error (error, SINTESI_PSS_BUILDER_ERROR, SINTESI_PSS_BUILDER_ERROR_INVALID,
+                     _("The summary cannot be built: some text contains characters that a clinical document cannot carry (control characters or invalid UTF-8)."));
+        return NULL;
+      }
+    xmlFreeDoc (reread);
+    bytes = g_bytes_new (buffer, (gsize) size);
     xmlFree (buffer);
     return bytes;
   }
