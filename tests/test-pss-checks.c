@@ -67,6 +67,18 @@ static const Mutation mutations[] = {
   { "section-problems", SECTION ("11450-4") "/hl7:entry", REMOVE_NODE, NULL, NULL, "“Lista dei Problemi” has no coded entry" },
   { "section-family-history", SECTION ("10157-6") "/hl7:text", REMOVE_NODE, NULL, NULL, "“Anamnesi Familiare” has no readable text" },
   { "section-family-history", SECTION ("10157-6") "/hl7:code", SET_ATTR, "codeSystem", "1.2.3", "“Anamnesi Familiare” (LOINC 10157-6) is missing" },
+  /* The national KO test cases on section entries. */
+  { "section-allergies", SECTION ("48765-2") "/hl7:entry/hl7:act/hl7:effectiveTime", REMOVE_NODE, NULL, NULL, "An allergy has no start date" },   /* CT18 */
+  { "section-allergies", SECTION ("48765-2") "//hl7:observation/hl7:participant", REMOVE_NODE, NULL, NULL, "does not say what causes it" },   /* CT19 */
+  { "section-allergies", SECTION ("48765-2") "/hl7:entry/hl7:act/hl7:entryRelationship", REMOVE_NODE, NULL, NULL, "exactly one allergy" },
+  { "section-medications", SECTION ("10160-0") "/hl7:entry/hl7:substanceAdministration/hl7:effectiveTime[1]", REMOVE_NODE, NULL, NULL, "A medication has no start date" },   /* CT16 */
+  { "section-medications", SECTION ("10160-0") "/hl7:entry/hl7:substanceAdministration/hl7:routeCode", REMOVE_NODE, NULL, NULL, "route of administration" },
+  { "section-problems", SECTION ("11450-4") "/hl7:entry/hl7:act/hl7:code", REMOVE_NODE, NULL, NULL, "lacks its act code" },   /* CT12 */
+  { "section-problems", SECTION ("11450-4") "/hl7:entry/hl7:act/hl7:entryRelationship", REMOVE_NODE, NULL, NULL, "does not describe the problem" },
+  { "section-family-history", SECTION ("10157-6") "//hl7:relatedSubject/hl7:code", REMOVE_NODE, NULL, NULL, "which relative" },   /* CT17 */
+  { "section-vaccinations", SECTION ("11369-6") "/hl7:entry/hl7:substanceAdministration/hl7:statusCode", REMOVE_NODE, NULL, NULL, "Section “Vaccinazioni”: A vaccination has no status" },   /* CT14 */
+  { "section-vaccinations", SECTION ("11369-6") "//hl7:lotNumberText", REMOVE_NODE, NULL, NULL, "lot number" },
+  { "section-vaccinations", SECTION ("11369-6") "/hl7:title", REMOVE_NODE, NULL, NULL, "“Vaccinazioni” has no title" },
   { "section-codes", SECTION ("11369-6") "/hl7:code", SET_ATTR, "code", "11369-7", "“11369-7”" },
   { "section-codes", SECTION ("PSSIT99") "/hl7:code", SET_ATTR, "codeSystem", "2.16.840.1.113883.6.1", "“PSSIT99”" },
 };
@@ -145,7 +157,7 @@ test_example_passes (void)
     "realm-code", "type-id", "template-id", "document-code", "document-id", "version", "confidentiality",
     "language", "patient", "patient-cf", "author", "author-cf", "legal-authenticator", "legal-authenticator-cf",
     "cf-format", "custodian", "documentation-of", "telecom-use", "section-allergies", "section-medications",
-    "section-problems", "section-family-history", "section-codes",
+    "section-problems", "section-family-history", "section-vaccinations", "section-codes",
   };
 
   if (cda == NULL)
@@ -165,6 +177,8 @@ test_example_passes (void)
   g_assert_true (sintesi_pss_checks_all_ok (checks));
   g_assert_cmpstr (sintesi_pss_checks_find (checks, "section-allergies")->message, ==,
                    "The section “Allergie e Intolleranze” is present with 1 entry.");
+  g_assert_cmpstr (sintesi_pss_checks_find (checks, "section-vaccinations")->message, ==,
+                   "The section “Vaccinazioni” is present with 1 entry.");
   g_assert_cmpstr (sintesi_pss_checks_find (checks, "patient-cf")->message, ==,
                    "The codice fiscale of the patient (RSSMRA22A01A399Z) is valid.");
   g_assert_null (sintesi_pss_checks_find (checks, "no-such-check"));
@@ -185,6 +199,27 @@ test_placeholder_outside_test_mode (void)
   g_assert_nonnull (strstr (author->message, "“PROVAX00X00X000Y”, is not valid"));
   g_assert_true (sintesi_pss_checks_find (checks, "patient-cf")->ok);
   g_assert_false (sintesi_pss_checks_all_ok (checks));
+}
+
+static void
+test_optional_section_absent (void)
+{
+  static const Mutation no_vaccinations = {
+    "section-vaccinations", SECTION ("11369-6") "/..", REMOVE_NODE, NULL, NULL, NULL
+  };
+  g_autoptr(SintesiCda) original = load_example ();
+  g_autoptr(SintesiCda) cda = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  const SintesiPssCheck *check;
+
+  if (original == NULL)
+    return;
+  cda = mutate (original, &no_vaccinations);
+  checks = sintesi_pss_checks_run (cda, SINTESI_PSS_CHECK_FLAGS_TEST_MODE);
+  check = sintesi_pss_checks_find (checks, "section-vaccinations");
+  g_assert_true (check->ok);
+  g_assert_cmpstr (check->message, ==, "The document has no section “Vaccinazioni”, which is optional.");
+  g_assert_true (sintesi_pss_checks_all_ok (checks));
 }
 
 /* The 2023 test-container sample signs with a made-up CF that is not even
@@ -394,6 +429,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pss-checks/example-passes", test_example_passes);
   g_test_add_func ("/pss-checks/placeholder-outside-test-mode", test_placeholder_outside_test_mode);
   g_test_add_func ("/pss-checks/sample-2023", test_sample_2023);
+  g_test_add_func ("/pss-checks/optional-section-absent", test_optional_section_absent);
   for (gsize i = 0; i < G_N_ELEMENTS (mutations); i++)
     {
       g_autofree char *path = g_strdup_printf ("/pss-checks/mutation/%s/%" G_GSIZE_FORMAT, mutations[i].check_id, i);

@@ -429,18 +429,71 @@ check_participants (Checker *c)
 
 /* ------------------------------------------------------------ sections */
 
+/* An entry-level rule: bad selects, relative to the section, what breaks it. */
 typedef struct
 {
-  const char *id;
-  const char *code;
-  const char *template;
-  const char *name;       /* Italian title, as the physician knows it */
-  gboolean    needs_text;
-} MandatorySection;
+  const char *bad;
+  const char *message;    /* N_() */
+} EntryRule;
+
+typedef struct
+{
+  const char      *id;
+  const char      *code;
+  const char      *template;
+  const char      *name;       /* Italian title, as the physician knows it */
+  gboolean         mandatory;
+  gboolean         needs_text;
+  const EntryRule *rules;      /* NULL-terminated */
+} SectionSpec;
+
+/* The entry rules follow the national KO test cases (CT14, CT16..CT19) and
+ * the schematron asserts named beside them. */
+static const EntryRule allergy_rules[] = {
+  { "hl7:entry[count(hl7:act/hl7:entryRelationship/hl7:observation[hl7:templateId/@root='" TPL "3.1.3' or hl7:templateId/@root='" TPL "3.1.4']) != 1]",
+    N_("Each entry must hold exactly one allergy or intolerance, or one “no known allergies” statement.") },   /* b76 */
+  { "hl7:entry[not(hl7:act/hl7:effectiveTime/hl7:low) and not(hl7:act/hl7:effectiveTime[@nullFlavor='UNK'])]",
+    N_("An allergy has no start date (act/effectiveTime/low); when it is not known, the document must say so (nullFlavor UNK).") },   /* b74, CT18 */
+  { "hl7:entry/hl7:act/hl7:entryRelationship/hl7:observation[hl7:templateId/@root='" TPL "3.1.3'][not(hl7:participant)]",
+    N_("An allergy does not say what causes it (the agent, observation/participant).") },   /* b81, CT19 */
+  { NULL, NULL }
+};
+
+static const EntryRule medication_rules[] = {
+  { "hl7:entry/hl7:substanceAdministration[hl7:templateId/@root='" TPL "3.2.1'][not(hl7:effectiveTime[@xsi:type='IVL_TS']/hl7:low) and not(hl7:effectiveTime[@nullFlavor='UNK'])]",
+    N_("A medication has no start date (effectiveTime/low); when it is not known, the document must say so (nullFlavor UNK).") },   /* b110, CT16 */
+  { "hl7:entry/hl7:substanceAdministration[hl7:templateId/@root='" TPL "3.2.1'][not(hl7:routeCode[@code and @codeSystem])]",
+    N_("A medication has no route of administration (routeCode).") },   /* b112 */
+  { NULL, NULL }
+};
+
+static const EntryRule problem_rules[] = {
+  { "hl7:entry[not(hl7:act/hl7:code[@nullFlavor='NA'])]",
+    N_("A problem entry lacks its act code (code with nullFlavor NA).") },   /* b149, CT12 */
+  { "hl7:entry[not(hl7:act/hl7:entryRelationship/hl7:observation)]",
+    N_("A problem entry does not describe the problem (entryRelationship/observation).") },   /* b153 */
+  { NULL, NULL }
+};
+
+static const EntryRule family_rules[] = {
+  { "hl7:entry/hl7:organizer[not(hl7:subject/hl7:relatedSubject/hl7:code[@codeSystem='2.16.840.1.113883.5.111'])]",
+    N_("A family history entry does not say which relative it is about (relatedSubject/code).") },   /* b178, CT17 */
+  { NULL, NULL }
+};
+
+static const EntryRule vaccination_rules[] = {
+  { "hl7:entry[not(hl7:substanceAdministration/hl7:statusCode[@code='completed'])]",
+    N_("A vaccination has no status, or a status other than completed (statusCode).") },   /* b120, CT14 */
+  { "hl7:entry[count(hl7:substanceAdministration/hl7:effectiveTime) != 1]",
+    N_("A vaccination has no date (effectiveTime); when it is not known, the document must say so (nullFlavor UNK).") },   /* b121 */
+  { "hl7:entry[count(hl7:substanceAdministration/hl7:consumable/hl7:manufacturedProduct/hl7:manufacturedMaterial/hl7:lotNumberText) != 1]",
+    N_("A vaccination has no lot number (lotNumberText).") },   /* b125 */
+  { NULL, NULL }
+};
 
 static void
-check_mandatory_section (Checker                *c,
-                         const MandatorySection *spec)
+check_section (Checker           *c,
+               const SectionSpec *spec)
 {
   g_autofree char *section = g_strdup_printf ("hl7:component/hl7:structuredBody/hl7:component/hl7:section[hl7:code[@code='%s']]", spec->code);
   g_autofree char *coded = g_strdup_printf ("hl7:component/hl7:structuredBody/hl7:component/hl7:section/hl7:code[@code='%s'][@codeSystem='" OID_LOINC "']", spec->code);
@@ -450,11 +503,20 @@ check_mandatory_section (Checker                *c,
   g_autofree char *entries = g_strdup_printf ("%s/hl7:entry", section);
   double n_entries;
 
+  if (!spec->mandatory && count (c, section) == 0)
+    {
+      report (c, spec->id, TRUE,
+              /* TRANSLATORS: %s is the Italian section title, e.g. "Vaccinazioni" */
+              g_strdup_printf (_("The document has no section “%s”, which is optional."), spec->name));
+      return;
+    }
   if (count (c, coded) != 1)
     {
       report (c, spec->id, FALSE,
-              /* TRANSLATORS: %s is the Italian section title, e.g. "Allergie e Intolleranze" */
-              g_strdup_printf (_("The mandatory section “%s” (LOINC %s) is missing, or present more than once."), spec->name, spec->code));
+              spec->mandatory
+                /* TRANSLATORS: %s is the Italian section title, e.g. "Allergie e Intolleranze" */
+                ? g_strdup_printf (_("The mandatory section “%s” (LOINC %s) is missing, or present more than once."), spec->name, spec->code)
+                : g_strdup_printf (_("The section “%s” must appear once, coded LOINC %s."), spec->name, spec->code));
       return;
     }
   if (count (c, template) != 1)
@@ -497,6 +559,18 @@ check_mandatory_section (Checker                *c,
           return;
         }
     }
+  for (const EntryRule *rule = spec->rules; rule != NULL && rule->bad != NULL; rule++)
+    {
+      g_autofree char *bad = g_strdup_printf ("%s/%s", section, rule->bad);
+
+      if (count (c, bad) > 0)
+        {
+          report (c, spec->id, FALSE,
+                  /* TRANSLATORS: the section title, then a sentence saying what is wrong */
+                  g_strdup_printf (_("Section “%s”: %s"), spec->name, _(rule->message)));
+          return;
+        }
+    }
   report (c, spec->id, TRUE,
           /* TRANSLATORS: the section title, then the number of entries */
           g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The section “%s” is present with %u entry.",
@@ -512,16 +586,17 @@ static const char * const known_section_codes[] = {
 static void
 check_sections (Checker *c)
 {
-  static const MandatorySection mandatory[] = {
-    { SINTESI_PSS_CHECK_SECTION_ALLERGIES, "48765-2", TPL "2.1", "Allergie e Intolleranze", FALSE },
-    { SINTESI_PSS_CHECK_SECTION_MEDICATIONS, "10160-0", TPL "2.2", "Terapie farmacologiche", TRUE },
-    { SINTESI_PSS_CHECK_SECTION_PROBLEMS, "11450-4", TPL "2.4", "Lista dei Problemi", FALSE },
-    { SINTESI_PSS_CHECK_SECTION_FAMILY_HISTORY, "10157-6", TPL "2.16", "Anamnesi Familiare", TRUE },
+  static const SectionSpec sections[] = {
+    { SINTESI_PSS_CHECK_SECTION_ALLERGIES, "48765-2", TPL "2.1", "Allergie e Intolleranze", TRUE, FALSE, allergy_rules },
+    { SINTESI_PSS_CHECK_SECTION_MEDICATIONS, "10160-0", TPL "2.2", "Terapie farmacologiche", TRUE, TRUE, medication_rules },
+    { SINTESI_PSS_CHECK_SECTION_PROBLEMS, "11450-4", TPL "2.4", "Lista dei Problemi", TRUE, FALSE, problem_rules },
+    { SINTESI_PSS_CHECK_SECTION_FAMILY_HISTORY, "10157-6", TPL "2.16", "Anamnesi Familiare", TRUE, TRUE, family_rules },
+    { SINTESI_PSS_CHECK_SECTION_VACCINATIONS, "11369-6", TPL "2.3", "Vaccinazioni", FALSE, TRUE, vaccination_rules },
   };
   g_autoptr(GString) unknown = g_string_new (NULL);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (mandatory); i++)
-    check_mandatory_section (c, &mandatory[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (sections); i++)
+    check_section (c, &sections[i]);
 
   /* ERRORE-b69 */
   for (guint i = 0; i < c->cda->sections->len; i++)
@@ -562,6 +637,7 @@ sintesi_pss_checks_run (const SintesiCda     *cda,
   if (c.xpath == NULL)
     g_error ("out of memory");
   xmlXPathRegisterNs (c.xpath, (const xmlChar *) "hl7", (const xmlChar *) SINTESI_CDA_NAMESPACE);
+  xmlXPathRegisterNs (c.xpath, (const xmlChar *) "xsi", (const xmlChar *) "http://www.w3.org/2001/XMLSchema-instance");
 
   check_header (&c);
   check_participants (&c);

@@ -5,7 +5,8 @@
  * the four mandatory sections, the participants and their codici fiscali,
  * the legal authenticator's signature code. Each check has a stable id and a
  * message a physician understands; they do not replace the official
- * validation, they catch what would certainly fail it.
+ * validation, they catch what would certainly fail it, including the
+ * national KO test cases on the mandatory sections and vaccinations.
  *
  * The optional terminology pre-check reads the code lists (CSV named by code
  * system OID) of a rules package folder.
@@ -63,6 +64,7 @@ typedef struct
 #define SINTESI_PSS_CHECK_SECTION_MEDICATIONS    "section-medications"
 #define SINTESI_PSS_CHECK_SECTION_PROBLEMS       "section-problems"
 #define SINTESI_PSS_CHECK_SECTION_FAMILY_HISTORY "section-family-history"
+#define SINTESI_PSS_CHECK_SECTION_VACCINATIONS   "section-vaccinations"
 #define SINTESI_PSS_CHECK_SECTION_CODES          "section-codes"
 #define SINTESI_PSS_CHECK_TERMINOLOGY            "terminology"
 
