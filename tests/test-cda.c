@@ -67,8 +67,11 @@ test_example_2025_facts (void)
   g_assert_cmpstr (cda->patient_sex, ==, "F");
   g_assert_cmpstr (cda->patient_birth_time, ==, "19900619");
   g_assert_cmpstr (cda->author_cf, ==, "PROVAX00X00X000Y");
+  g_assert_cmpstr (cda->author_given, ==, "Matteo");
   g_assert_cmpstr (cda->author_family, ==, "Prova");
   g_assert_cmpstr (cda->legal_authenticator_cf, ==, "PROVAX00X00X000Y");
+  g_assert_cmpstr (cda->legal_authenticator_given, ==, "Paola");
+  g_assert_cmpstr (cda->legal_authenticator_family, ==, "Prova");
   g_assert_cmpstr (cda->legal_authenticator_signature_code, ==, "S");
   g_assert_cmpstr (cda->custodian_id.root, ==, "2.16.840.1.113883.2.9.4.1.2");
   g_assert_cmpstr (cda->custodian_id.extension, ==, "XXX");

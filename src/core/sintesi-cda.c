@@ -73,6 +73,8 @@ sintesi_cda_free (SintesiCda *cda)
   g_free (cda->author_given);
   g_free (cda->author_family);
   g_free (cda->legal_authenticator_cf);
+  g_free (cda->legal_authenticator_given);
+  g_free (cda->legal_authenticator_family);
   g_free (cda->legal_authenticator_signature_code);
   g_free (cda->custodian_name);
   g_clear_pointer (&cda->sections, g_ptr_array_unref);
@@ -212,6 +214,10 @@ read_facts (SintesiCda      *cda,
   cda->author_family = xpath_string (ctx, root, "hl7:author[1]/hl7:assignedAuthor/hl7:assignedPerson/hl7:name[1]/hl7:family[1]");
   cda->legal_authenticator_cf = xpath_string (ctx, root,
                                               "hl7:legalAuthenticator/hl7:assignedEntity/hl7:id[@root='" SINTESI_CDA_OID_CF "'][1]/@extension");
+  cda->legal_authenticator_given = xpath_string (ctx, root,
+                                                 "hl7:legalAuthenticator/hl7:assignedEntity/hl7:assignedPerson/hl7:name[1]/hl7:given[1]");
+  cda->legal_authenticator_family = xpath_string (ctx, root,
+                                                  "hl7:legalAuthenticator/hl7:assignedEntity/hl7:assignedPerson/hl7:name[1]/hl7:family[1]");
   cda->legal_authenticator_signature_code = xpath_string (ctx, root, "hl7:legalAuthenticator/hl7:signatureCode/@code");
 
   cda->custodian_id.root = xpath_string (ctx, root,

@@ -81,6 +81,8 @@ typedef struct
   char          *author_given;
   char          *author_family;
   char          *legal_authenticator_cf;
+  char          *legal_authenticator_given;
+  char          *legal_authenticator_family;
   char          *legal_authenticator_signature_code;
 
   SintesiCdaId   custodian_id;
