@@ -24,6 +24,7 @@ static const CommandEntry commands[] = {
   { "rules", sintesi_cli_rules, N_("Install, update or show the official validation rules") },
   { "validate", sintesi_cli_validate, N_("Validate a PSS with the official rules and the built-in checks") },
   { "credentials", sintesi_cli_credentials, N_("Import and check a profile's A1/S1 credentials") },
+  { "pss", sintesi_cli_pss, N_("Build patient summaries (pss example)") },
   { NULL, NULL, NULL }
 };
 

@@ -12,5 +12,6 @@ int sintesi_cli_tokens      (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_rules       (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_validate    (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_pdf         (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_pss         (SintesiCli *cli, int argc, char **argv);
 
 G_END_DECLS
