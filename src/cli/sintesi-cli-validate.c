@@ -1,7 +1,8 @@
 /* sintesi-cli-validate.c: sintesi-cli validate FILE (cli.md)
  *
  * Official validation (XSD, then schematron) with the rules package, plus
- * the built-in PSS checks that need no package.  The JSON keys are the
+ * the built-in PSS checks that need no package (sintesi-validation). A PDF
+ * is validated through the cda.xml it carries.  The JSON keys are the
  * contract: valid, rules_version, xsd {valid, errors[{line, message}]},
  * schematron {failed_asserts[{id, message, location}], reports[…]},
  * checks[{id, ok, message}].  Without a rules package "xsd" and
@@ -15,39 +16,7 @@
 #include <string.h>
 
 #include "sintesi-cli-commands.h"
-#include "sintesi-rules.h"
-#include "sintesi-xml.h"
-
-/* The CDA to validate.  A .pdf carries it as the cda.xml attachment: that
- * comes with the pdf unit, which will plug in here (read the attachment,
- * then sintesi_xml_read_bytes); until then a PDF is refused clearly. */
-static xmlDoc *
-load_cda (const char  *path,
-          GError     **error)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-  char magic[5] = "";
-  FILE *file;
-
-  file = fopen (path, "rb");
-  if (file != NULL)
-    {
-      if (fread (magic, 1, 4, file) != 4)
-        magic[0] = '\0';
-      fclose (file);
-    }
-  if (g_str_has_suffix (lower, ".pdf") || strncmp (magic, "%PDF", 4) == 0)
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      /* SEAM(pdf): extract cda.xml with the pdf unit and validate it. */
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("“%s” is a PDF: this version of sintesi-cli validates the CDA itself; give it the cda.xml file."),
-                   display);
-      return NULL;
-    }
-  return sintesi_xml_read_file (path, SINTESI_XML_DEFAULT_MAX_SIZE, error);
-}
+#include "sintesi-validation.h"
 
 static void
 add_findings (JsonBuilder *builder,
@@ -74,10 +43,18 @@ add_findings (JsonBuilder *builder,
 
 static void
 print_human (SintesiRulesPackage     *package,
-             SintesiXsdResult        *xsd,
-             SintesiSchematronResult *schematron,
-             gboolean                 valid)
+             SintesiValidation       *validation)
 {
+  SintesiXsdResult *xsd = validation->xsd;
+  SintesiSchematronResult *schematron = validation->schematron;
+
+  for (guint i = 0; i < validation->checks->len; i++)
+    {
+      SintesiPssCheck *check = g_ptr_array_index (validation->checks, i);
+
+      if (!check->ok)
+        printf ("%s: %s\n", check->id, check->message);
+    }
   if (package == NULL)
     printf ("%s\n", _("Official validation (XSD and schematron) is unavailable: no rules package is installed."));
   else
@@ -112,7 +89,7 @@ print_human (SintesiRulesPackage     *package,
           printf (_("  warning %s %s\n    %s\n"), finding->id, finding->location, finding->message);
         }
     }
-  printf ("%s\n", valid ? _("The document is valid.") : _("The document is not valid."));
+  printf ("%s\n", validation->valid ? _("The document is valid.") : _("The document is not valid."));
 }
 
 int
@@ -121,74 +98,55 @@ sintesi_cli_validate (SintesiCli  *cli,
                       char       **argv)
 {
   g_autoptr(SintesiRulesPackage) package = NULL;
-  g_autoptr(SintesiXsdResult) xsd_result = NULL;
-  g_autoptr(SintesiSchematronResult) schematron_result = NULL;
+  g_autoptr(SintesiValidation) validation = NULL;
+  g_autoptr(SintesiCda) cda = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(xmlDoc) doc = NULL;
-  gboolean valid = TRUE;
   int exit_code;
 
   if (!sintesi_cli_parse_options (cli, "validate", "FILE",
-                                  _("Validates a PSS (a CDA .xml) with the official XSD and schematron and the built-in checks."),
+                                  _("Validates a PSS (a CDA .xml, or the cda.xml of a PDF) with the official XSD and schematron and the built-in checks."),
                                   NULL, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
     return sintesi_cli_usage_error (cli, "%s", _("“validate” needs exactly one file."));
 
-  doc = load_cda (argv[1], &error);
-  if (doc == NULL)
-    return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
-
-  if (cli->rules_dir != NULL)
-    package = sintesi_rules_package_open (cli->rules_dir, &error);
-  else
-    package = sintesi_rules_package_open_installed (&error);
-  if (package == NULL && !g_error_matches (error, SINTESI_RULES_ERROR, SINTESI_RULES_ERROR_NOT_INSTALLED))
+  cda = sintesi_validation_load_document (argv[1], &error);
+  if (cda == NULL)
+    return sintesi_cli_fail (cli, g_error_matches (error, SINTESI_CDA_ERROR, SINTESI_CDA_ERROR_NOT_CDA)
+                                  ? SINTESI_CLI_EXIT_REFUSED : SINTESI_CLI_EXIT_USAGE, error);
+  package = sintesi_validation_open_rules (cli->rules_dir, &error);
+  if (package == NULL && error != NULL)
     return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
   if (package == NULL)
-    {
-      g_printerr ("sintesi-cli: %s\n", error->message);
-      g_clear_error (&error);
-    }
+    g_printerr ("sintesi-cli: %s\n", _("Official validation (XSD and schematron) is unavailable: no rules package is installed."));
 
-  if (package != NULL)
-    {
-      SintesiXsd *xsd;
-      SintesiSchematron *schematron;
-
-      if (!sintesi_rules_package_load (package, &error))
-        return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
-      xsd = sintesi_rules_package_get_xsd (package, NULL);
-      schematron = sintesi_rules_package_get_schematron (package, NULL);
-      xsd_result = sintesi_xsd_validate (xsd, doc, &error);
-      if (xsd_result != NULL)
-        schematron_result = sintesi_schematron_validate (schematron, doc, &error);
-      if (schematron_result == NULL)
-        return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
-      valid = xsd_result->valid && schematron_result->failed_asserts->len == 0;
-    }
+  /* The gateway accepts the national placeholder CF of its own examples
+   * (PROVAX00X00X000Y); sending from a production profile refuses it. */
+  validation = sintesi_validation_run (cda, package, SINTESI_PSS_CHECK_FLAGS_TEST_MODE, &error);
+  if (validation == NULL)
+    return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "valid");
-  json_builder_add_boolean_value (builder, FALSE);  /* set below, once checks are in */
+  json_builder_add_boolean_value (builder, validation->valid);
   json_builder_set_member_name (builder, "rules_version");
-  if (package != NULL)
-    json_builder_add_string_value (builder, sintesi_rules_package_get_version (package));
+  if (validation->rules_version != NULL)
+    json_builder_add_string_value (builder, validation->rules_version);
   else
     json_builder_add_null_value (builder);
 
   json_builder_set_member_name (builder, "xsd");
-  if (xsd_result != NULL)
+  if (validation->xsd != NULL)
     {
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "valid");
-      json_builder_add_boolean_value (builder, xsd_result->valid);
+      json_builder_add_boolean_value (builder, validation->xsd->valid);
       json_builder_set_member_name (builder, "errors");
       json_builder_begin_array (builder);
-      for (guint i = 0; i < xsd_result->errors->len; i++)
+      for (guint i = 0; i < validation->xsd->errors->len; i++)
         {
-          SintesiXsdIssue *issue = g_ptr_array_index (xsd_result->errors, i);
+          SintesiXsdIssue *issue = g_ptr_array_index (validation->xsd->errors, i);
 
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "line");
@@ -204,11 +162,11 @@ sintesi_cli_validate (SintesiCli  *cli,
     json_builder_add_null_value (builder);
 
   json_builder_set_member_name (builder, "schematron");
-  if (schematron_result != NULL)
+  if (validation->schematron != NULL)
     {
       json_builder_begin_object (builder);
-      add_findings (builder, "failed_asserts", schematron_result->failed_asserts);
-      add_findings (builder, "reports", schematron_result->reports);
+      add_findings (builder, "failed_asserts", validation->schematron->failed_asserts);
+      add_findings (builder, "reports", validation->schematron->reports);
       json_builder_end_object (builder);
     }
   else
@@ -216,24 +174,25 @@ sintesi_cli_validate (SintesiCli  *cli,
 
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);
-  /* SEAM(pss-checks): the built-in PSS checks (header, mandatory sections,
-   * uppercase CFs, templateId first, legalAuthenticator S) are written in
-   * parallel; once merged, add one {id, ok, message} per check here and
-   * clear `valid` when one is not ok. */
+  for (guint i = 0; i < validation->checks->len; i++)
+    {
+      SintesiPssCheck *check = g_ptr_array_index (validation->checks, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, check->id);
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, check->ok);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, check->message);
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  {
-    JsonNode *root = json_builder_get_root (builder);
-
-    json_object_set_boolean_member (json_node_get_object (root), "valid", valid);
-    if (cli->json)
-      sintesi_cli_print_json (cli, root);
-    else
-      {
-        print_human (package, xsd_result, schematron_result, valid);
-        json_node_unref (root);
-      }
-  }
-  return valid ? SINTESI_CLI_EXIT_OK : SINTESI_CLI_EXIT_REFUSED;
+  if (cli->json)
+    sintesi_cli_print_json (cli, json_builder_get_root (builder));
+  else
+    print_human (package, validation);
+  return validation->valid ? SINTESI_CLI_EXIT_OK : SINTESI_CLI_EXIT_REFUSED;
 }

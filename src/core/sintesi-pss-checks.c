@@ -20,7 +20,6 @@ G_DEFINE_QUARK (sintesi-pss-checks-error-quark, sintesi_pss_checks_error)
 #define OID_CF    "2.16.840.1.113883.2.9.4.3.2"
 #define OID_LOINC "2.16.840.1.113883.6.1"
 #define TPL       "2.16.840.1.113883.2.9.10.1.4."
-#define CF_PLACEHOLDER "PROVAX00X00X000Y"
 
 void
 sintesi_pss_check_free (SintesiPssCheck *check)
@@ -106,7 +105,7 @@ check_cf (Checker    *c,
   else
     report (c, id, FALSE,
             /* TRANSLATORS: who, the CF, then the reason */
-            g_strdup_printf (_("The codice fiscale of %s, “%s”, is not valid: %s."), who, cf, reason));
+            g_strdup_printf (_("The codice fiscale of %s, “%s”, is not valid. %s"), who, cf, reason));
 }
 
 /* ------------------------------------------------------------ header */
