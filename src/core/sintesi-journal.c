@@ -850,7 +850,7 @@ validate_draft (const SintesiJournalDraft  *draft,
                            _("A journal record needs a known operation."));
       return FALSE;
     }
-  if (sintesi_environment_to_string (draft->environment) == NULL)
+  if ((guint) draft->environment > SINTESI_ENVIRONMENT_CUSTOM)
     {
       g_set_error_literal (error, SINTESI_JOURNAL_ERROR, SINTESI_JOURNAL_ERROR_INVALID,
                            _("A journal record needs a known environment."));
