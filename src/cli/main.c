@@ -17,6 +17,7 @@ typedef struct
 } CommandEntry;
 
 static const CommandEntry commands[] = {
+  { "history", sintesi_cli_history, N_("List or export the journal of calls to the gateway") },
   { NULL, NULL, NULL }
 };
 

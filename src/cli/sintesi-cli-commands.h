@@ -6,5 +6,6 @@
 G_BEGIN_DECLS
 
 /* e.g. int sintesi_cli_profile (SintesiCli *cli, int argc, char **argv); */
+int sintesi_cli_history (SintesiCli *cli, int argc, char **argv);
 
 G_END_DECLS
