@@ -24,6 +24,7 @@ struct _SintesiJournal
   sqlite3  *db;
   char     *path;
   guint     busy_timeout_ms;
+  GHashTable *statements;  /* SQL text → sqlite3_stmt */
 };
 
 G_DEFINE_TYPE (SintesiJournal, sintesi_journal, G_TYPE_OBJECT)
@@ -319,25 +320,41 @@ set_sqlite_error (SintesiJournal  *self,
 
 /* Statements */
 
+/* Statements are prepared once per connection and kept: parsing costs
+ * more than running most of them. The cache is keyed by the SQL text;
+ * searches bind every value (limits too), so their shapes are bounded by
+ * the combinations of filters. A statement is reset when its user's
+ * g_autoptr goes out of scope. */
 static sqlite3_stmt *
 prepare_statement (SintesiJournal  *self,
                    const char      *sql,
                    const char      *context,
                    GError         **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
 
+  if (stmt != NULL)
+    return stmt;
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self, error, rc, context);
       sqlite3_finalize (stmt);
       return NULL;
     }
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
   return stmt;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+static void
+release_statement (sqlite3_stmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, release_statement)
 
 static void
 bind_text (sqlite3_stmt *stmt,
@@ -485,6 +502,7 @@ sintesi_journal_finalize (GObject *object)
 {
   SintesiJournal *self = SINTESI_JOURNAL (object);
 
+  g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
@@ -503,6 +521,8 @@ sintesi_journal_init (SintesiJournal *self)
 {
   g_mutex_init (&self->mutex);
   self->busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS;
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
 }
 
 char *
@@ -588,9 +608,9 @@ check_and_migrate (SintesiJournal  *self,
                      self->path);
       return FALSE;
     }
-  g_clear_pointer (&mode, sqlite3_finalize);
+  g_clear_pointer (&mode, release_statement);
 
-  if (!exec_sql (self, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", context, error))
+  if (!exec_sql (self, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384", context, error))
     return FALSE;
 
   while (version < SINTESI_JOURNAL_SCHEMA_VERSION)
@@ -1547,6 +1567,9 @@ typedef struct
   GString   *sql;
   GPtrArray *values;  /* strings bound in order to ?1, ?2, … */
   gboolean   has_where;
+  gboolean   has_limit;  /* then bound after the strings */
+  gint64     limit;
+  gint64     offset;
 } QueryBuilder;
 
 static void
@@ -1648,8 +1671,13 @@ build_query (QueryBuilder              *builder,
   else
     g_string_append (builder->sql, " ORDER BY r.created_at DESC, r.id DESC");
   if (query->limit > 0 || query->offset > 0)
-    g_string_append_printf (builder->sql, " LIMIT %d OFFSET %u",
-                            query->limit > 0 ? (int) query->limit : -1, query->offset);
+    {
+      builder->limit = query->limit > 0 ? (gint64) query->limit : -1;
+      builder->offset = query->offset;
+      g_string_append_printf (builder->sql, " LIMIT ?%u OFFSET ?%u",
+                              builder->values->len + 1, builder->values->len + 2);
+      builder->has_limit = TRUE;
+    }
 }
 
 static void
@@ -1673,8 +1701,17 @@ prepare_query (SintesiJournal             *self,
   build_query (&builder, select, query, with_order);
   stmt = prepare_statement (self, builder.sql->str, _("Cannot search the journal."), error);
   if (stmt != NULL)
-    for (guint i = 0; i < builder.values->len; i++)
-      bind_text (stmt, (int) i + 1, g_ptr_array_index (builder.values, i));
+    {
+      guint n = builder.values->len;
+
+      for (guint i = 0; i < n; i++)
+        bind_text (stmt, (int) i + 1, g_ptr_array_index (builder.values, i));
+      if (builder.has_limit)
+        {
+          sqlite3_bind_int64 (stmt, (int) n + 1, builder.limit);
+          sqlite3_bind_int64 (stmt, (int) n + 2, builder.offset);
+        }
+    }
   query_builder_clear (&builder);
   return stmt;
 }
