@@ -262,9 +262,9 @@ history_export (SintesiCli  *cli,
       sintesi_cli_print_json (cli, json_builder_get_root (builder));
     }
   else
-    g_printerr (ngettext ("%" G_GINT64_FORMAT " record written to %s\n",
-                             "%" G_GINT64_FORMAT " records written to %s\n", (gulong) count),
-                count, options.csv);
+    g_printerr (ngettext ("%lld record written to %s\n",
+                           "%lld records written to %s\n", (gulong) count),
+                (long long) count, options.csv);
   status = SINTESI_CLI_EXIT_OK;
 
 out:

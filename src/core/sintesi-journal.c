@@ -578,9 +578,9 @@ check_and_migrate (SintesiJournal  *self,
     {
       g_set_error (error, SINTESI_JOURNAL_ERROR, SINTESI_JOURNAL_ERROR_NEWER_SCHEMA,
                    _("The journal “%s” was written by a newer version of Sintesi (journal "
-                     "version %" G_GINT64_FORMAT ", this version reads up to %d). It was left "
+                     "version %lld, this version reads up to %d). It was left "
                      "untouched: update Sintesi to use it."),
-                   self->path, version, SINTESI_JOURNAL_SCHEMA_VERSION);
+                   self->path, (long long) version, SINTESI_JOURNAL_SCHEMA_VERSION);
       return FALSE;
     }
   if (!query_int (self, "SELECT count(*) FROM sqlite_master", &objects, context, error))
@@ -935,7 +935,7 @@ set_not_found (GError **error,
                gint64   record_id)
 {
   g_set_error (error, SINTESI_JOURNAL_ERROR, SINTESI_JOURNAL_ERROR_NOT_FOUND,
-               _("There is no journal record %" G_GINT64_FORMAT "."), record_id);
+               _("There is no journal record %lld."), (long long) record_id);
 }
 
 /* Request bytes of an existing record; NULL fields keep what is stored. */
@@ -1062,8 +1062,8 @@ sintesi_journal_prepare (SintesiJournal               *self,
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
       {
         g_set_error (error, SINTESI_JOURNAL_ERROR, SINTESI_JOURNAL_ERROR_INVALID,
-                     _("The call starts from journal record %" G_GINT64_FORMAT ", which does not exist."),
-                     draft->source_record_id);
+                     _("The call starts from journal record %lld, which does not exist."),
+                     (long long) draft->source_record_id);
         goto rollback;
       }
     if (rc != SQLITE_DONE)
@@ -1122,8 +1122,8 @@ check_prepared (SintesiJournal  *self,
   if (g_strcmp0 (state, "prepared") != 0)
     {
       g_set_error (error, SINTESI_JOURNAL_ERROR, SINTESI_JOURNAL_ERROR_STATE,
-                   _("Journal record %" G_GINT64_FORMAT " is already %s: its outcome cannot "
-                     "be changed."), record_id, state);
+                   _("Journal record %lld is already %s: its outcome cannot "
+                     "be changed."), (long long) record_id, state);
       return FALSE;
     }
   return TRUE;
@@ -1143,8 +1143,8 @@ sintesi_journal_record_request (SintesiJournal               *self,
   g_return_val_if_fail (request != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  context = g_strdup_printf (_("The request of journal record %" G_GINT64_FORMAT " was not "
-                               "recorded, so it was not sent."), record_id);
+  context = g_strdup_printf (_("The request of journal record %lld was not "
+                               "recorded, so it was not sent."), (long long) record_id);
   g_mutex_lock (&self->mutex);
   if (!write_begin (self, &nested, context, error))
     goto out;
@@ -1192,10 +1192,10 @@ sintesi_journal_record_answer (SintesiJournal              *self,
     }
 
   /* If this fails the X-CART-id must still reach the user (D7). */
-  context = g_strdup_printf (_("The answer to journal record %" G_GINT64_FORMAT " (HTTP %u, "
+  context = g_strdup_printf (_("The answer to journal record %lld (HTTP %u, "
                                "X-CART-id %s, traceID %s) was not recorded: write these "
                                "values down."),
-                             record_id, answer->http_status,
+                             (long long) record_id, answer->http_status,
                              nonempty (answer->x_cart_id) ? answer->x_cart_id : _("none"),
                              nonempty (answer->trace_id) ? answer->trace_id : _("none"));
 
@@ -1268,9 +1268,9 @@ sintesi_journal_record_failure (SintesiJournal  *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  context = g_strdup_printf (_("The failure of journal record %" G_GINT64_FORMAT " (%s) was not "
+  context = g_strdup_printf (_("The failure of journal record %lld (%s) was not "
                                "recorded; the record stays “outcome unknown”."),
-                             record_id, message != NULL ? message : "");
+                             (long long) record_id, message != NULL ? message : "");
   g_mutex_lock (&self->mutex);
   if (!write_begin (self, &nested, context, error))
     goto out;
@@ -1316,9 +1316,9 @@ sintesi_journal_add_status_poll (SintesiJournal              *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  context = g_strdup_printf (_("The status check of journal record %" G_GINT64_FORMAT
-                               " (X-CART-id %s) was not recorded."),
-                             record_id,
+  context = g_strdup_printf (_("The status check of journal record %lld (X-CART-id %s) "
+                               "was not recorded."),
+                             (long long) record_id,
                              answer != NULL && nonempty (answer->x_cart_id) ? answer->x_cart_id : _("none"));
   g_mutex_lock (&self->mutex);
   if (!write_begin (self, &nested, context, error))
