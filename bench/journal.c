@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sintesi-journal.h"
+#include "sintesi-journal-search.h"
 
 #define PREFIX     "2.16.840.1.113883.2.9.2.90.4.4^090201.PSS.201.SINTESI"
 #define PATIENTS   5000

@@ -5,7 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "sintesi-journal.h"
+#include "sintesi-journal-search.h"
 #include "sintesi-test-util.h"
 
 #define PREFIX "2.16.840.1.113883.2.9.2.90.4.4^090201.PSS.201.SINTESI"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sintesi-journal.h"
+#include "sintesi-journal-search.h"
 #include "sintesi-paths.h"
 #include "sintesi-test-util.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "sintesi-cli-commands.h"
-#include "sintesi-journal.h"
+#include "sintesi-journal-search.h"
 
 #define DEFAULT_LIMIT 50
 

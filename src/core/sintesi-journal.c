@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sintesi-journal.h"
+#include "sintesi-journal-private.h"
 #include "sintesi-paths.h"
 
 /* "SINT": marks the file as ours, so we never migrate someone else's database. */
@@ -16,16 +17,6 @@
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 #define SQLITE_DEFAULT_MAX_PAGES 1073741823
 
-struct _SintesiJournal
-{
-  GObject   parent_instance;
-
-  GMutex    mutex;
-  sqlite3  *db;
-  char     *path;
-  guint     busy_timeout_ms;
-  GHashTable *statements;  /* SQL text → sqlite3_stmt */
-};
 
 G_DEFINE_TYPE (SintesiJournal, sintesi_journal, G_TYPE_OBJECT)
 
@@ -118,14 +109,6 @@ static const char * const migrations[] = {
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SINTESI_JOURNAL_SCHEMA_VERSION);
 G_STATIC_ASSERT (JOURNAL_APPLICATION_ID == 1397313108);
 
-#define SUMMARY_COLUMNS \
-  "r.id, r.profile, r.operation, r.environment, r.state, r.owner, r.document_id, " \
-  "r.replaces_document_id, r.source_record_id, r.solution, r.progressive, r.patient_cf, " \
-  "r.created_at, r.sent_at, r.answered_at, r.http_status, r.x_cart_id, r.x_cart_id_missing, " \
-  "r.trace_id, r.span_id, r.workflow_instance_id, r.warning, r.error_type, r.error_title, " \
-  "r.error_detail, r.error_instance, r.failure_message, r.attachment_hash, " \
-  "r.s1_fingerprint, r.a1_fingerprint, r.pdf_sha256"
-#define N_SUMMARY_COLUMNS 31
 
 static const char * const operation_names[] = {
   NULL, "create", "replace", "delete", "update-metadata", "status",
@@ -256,23 +239,11 @@ sintesi_journal_status_poll_free (SintesiJournalStatusPoll *poll)
   g_free (poll);
 }
 
-void
-sintesi_journal_document_free (SintesiJournalDocument *document)
-{
-  if (document == NULL)
-    return;
-  g_free (document->document_id);
-  g_free (document->profile);
-  g_free (document->patient_cf);
-  g_free (document->replaced_by_document_id);
-  g_free (document);
-}
-
 /* Errors */
 
 /* context: a full sentence saying what could not be done (may be NULL). */
-static void
-set_sqlite_error (SintesiJournal  *self,
+void
+sintesi_journal_set_sqlite_error (SintesiJournal  *self,
                   GError         **error,
                   int              rc,
                   const char      *context)
@@ -325,8 +296,8 @@ set_sqlite_error (SintesiJournal  *self,
  * searches bind every value (limits too), so their shapes are bounded by
  * the combinations of filters. A statement is reset when its user's
  * g_autoptr goes out of scope. */
-static sqlite3_stmt *
-prepare_statement (SintesiJournal  *self,
+sqlite3_stmt *
+sintesi_journal_statement (SintesiJournal  *self,
                    const char      *sql,
                    const char      *context,
                    GError         **error)
@@ -339,7 +310,7 @@ prepare_statement (SintesiJournal  *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc, context);
+      sintesi_journal_set_sqlite_error (self, error, rc, context);
       sqlite3_finalize (stmt);
       return NULL;
     }
@@ -347,14 +318,13 @@ prepare_statement (SintesiJournal  *self,
   return stmt;
 }
 
-static void
-release_statement (sqlite3_stmt *stmt)
+void
+sintesi_journal_statement_release (sqlite3_stmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, release_statement)
 
 static void
 bind_text (sqlite3_stmt *stmt,
@@ -440,7 +410,7 @@ step_done (SintesiJournal  *self,
     ;
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, context);
+      sintesi_journal_set_sqlite_error (self, error, rc, context);
       return FALSE;
     }
   return TRUE;
@@ -456,7 +426,7 @@ exec_sql (SintesiJournal  *self,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc, context);
+      sintesi_journal_set_sqlite_error (self, error, rc, context);
       return FALSE;
     }
   return TRUE;
@@ -538,7 +508,7 @@ query_int (SintesiJournal  *self,
            const char      *context,
            GError         **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare_statement (self, sql, context, error);
+  g_autoptr(sqlite3_stmt) stmt = sintesi_journal_statement (self, sql, context, error);
   int rc;
 
   if (stmt == NULL)
@@ -554,7 +524,7 @@ query_int (SintesiJournal  *self,
       *value = 0;
       return TRUE;
     }
-  set_sqlite_error (self, error, rc, context);
+  sintesi_journal_set_sqlite_error (self, error, rc, context);
   return FALSE;
 }
 
@@ -595,20 +565,20 @@ check_and_migrate (SintesiJournal  *self,
       return FALSE;
     }
 
-  mode = prepare_statement (self, "PRAGMA journal_mode = WAL", context, error);
+  mode = sintesi_journal_statement (self, "PRAGMA journal_mode = WAL", context, error);
   if (mode == NULL)
     return FALSE;
   if (sqlite3_step (mode) != SQLITE_ROW ||
       g_ascii_strcasecmp ((const char *) sqlite3_column_text (mode, 0), "wal") != 0)
     {
-      set_sqlite_error (self, error, sqlite3_errcode (self->db), context);
+      sintesi_journal_set_sqlite_error (self, error, sqlite3_errcode (self->db), context);
       if (error != NULL && *error == NULL)
         g_set_error (error, SINTESI_JOURNAL_ERROR, SINTESI_JOURNAL_ERROR_IO,
                      _("The journal “%s” cannot use write-ahead logging on this disk."),
                      self->path);
       return FALSE;
     }
-  g_clear_pointer (&mode, release_statement);
+  g_clear_pointer (&mode, sintesi_journal_statement_release);
 
   if (!exec_sql (self, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384", context, error))
     return FALSE;
@@ -683,7 +653,7 @@ sintesi_journal_open (const char  *path,
                         NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc, _("Cannot open the journal."));
+      sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot open the journal."));
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
@@ -757,7 +727,7 @@ store_pdf (SintesiJournal  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
 
-  stmt = prepare_statement (self,
+  stmt = sintesi_journal_statement (self,
                             "INSERT INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3) "
                             "ON CONFLICT (sha256) DO NOTHING",
                             context, error);
@@ -782,7 +752,7 @@ document_id_taken (SintesiJournal  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = prepare_statement (self, "SELECT 1 FROM records WHERE document_id = ?1 LIMIT 1",
+  stmt = sintesi_journal_statement (self, "SELECT 1 FROM records WHERE document_id = ?1 LIMIT 1",
                             context, error);
   if (stmt == NULL)
     return FALSE;
@@ -790,7 +760,7 @@ document_id_taken (SintesiJournal  *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, context);
+      sintesi_journal_set_sqlite_error (self, error, rc, context);
       return FALSE;
     }
   *taken = rc == SQLITE_ROW;
@@ -812,7 +782,7 @@ allocate_progressive (SintesiJournal  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  stmt = prepare_statement (self,
+  stmt = sintesi_journal_statement (self,
                             "INSERT INTO progressives (profile, solution, last_value) VALUES (?1, ?2, 1) "
                             "ON CONFLICT (profile, solution) DO UPDATE SET last_value = last_value + 1 "
                             "RETURNING last_value",
@@ -832,7 +802,7 @@ allocate_progressive (SintesiJournal  *self,
       rc = sqlite3_step (stmt);
       if (rc != SQLITE_ROW)
         {
-          set_sqlite_error (self, error, rc, context);
+          sintesi_journal_set_sqlite_error (self, error, rc, context);
           return FALSE;
         }
       value = sqlite3_column_int64 (stmt, 0);
@@ -914,14 +884,14 @@ record_exists (SintesiJournal  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = prepare_statement (self, "SELECT state FROM records WHERE id = ?1", NULL, error);
+  stmt = sintesi_journal_statement (self, "SELECT state FROM records WHERE id = ?1", NULL, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, record_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, NULL);
+      sintesi_journal_set_sqlite_error (self, error, rc, NULL);
       return FALSE;
     }
   *exists = rc == SQLITE_ROW;
@@ -954,7 +924,7 @@ store_request (SintesiJournal               *self,
   if (request->pdf != NULL && !store_pdf (self, request->pdf, &pdf_sha256, context, error))
     return FALSE;
 
-  record = prepare_statement (self,
+  record = sintesi_journal_statement (self,
                               "UPDATE records SET sent_at = ?2, "
                               "attachment_hash = coalesce (?3, attachment_hash), "
                               "s1_fingerprint = coalesce (?4, s1_fingerprint), "
@@ -973,7 +943,7 @@ store_request (SintesiJournal               *self,
   if (!step_done (self, record, context, error))
     return FALSE;
 
-  payload = prepare_statement (self,
+  payload = sintesi_journal_statement (self,
                                "UPDATE record_payloads SET "
                                "request_method = coalesce (?2, request_method), "
                                "request_url = coalesce (?3, request_url), "
@@ -1037,7 +1007,7 @@ sintesi_journal_prepare (SintesiJournal               *self,
       document_id = allocated_id;
     }
 
-  insert = prepare_statement (self,
+  insert = sintesi_journal_statement (self,
                               "INSERT INTO records (profile, operation, environment, state, owner, "
                               "document_id, replaces_document_id, source_record_id, solution, "
                               "progressive, patient_cf, created_at) "
@@ -1068,13 +1038,13 @@ sintesi_journal_prepare (SintesiJournal               *self,
       }
     if (rc != SQLITE_DONE)
       {
-        set_sqlite_error (self, error, rc, context);
+        sintesi_journal_set_sqlite_error (self, error, rc, context);
         goto rollback;
       }
   }
   record_id = sqlite3_last_insert_rowid (self->db);
 
-  payload = prepare_statement (self, "INSERT INTO record_payloads (record_id) VALUES (?1)",
+  payload = sintesi_journal_statement (self, "INSERT INTO record_payloads (record_id) VALUES (?1)",
                                context, error);
   if (payload == NULL)
     goto rollback;
@@ -1205,7 +1175,7 @@ sintesi_journal_record_answer (SintesiJournal              *self,
   if (!check_prepared (self, record_id, error))
     goto rollback;
 
-  record = prepare_statement (self,
+  record = sintesi_journal_statement (self,
                               "UPDATE records SET state = 'answered', answered_at = ?2, "
                               "http_status = ?3, x_cart_id = ?4, x_cart_id_missing = ?5, "
                               "trace_id = ?6, span_id = ?7, workflow_instance_id = ?8, "
@@ -1231,7 +1201,7 @@ sintesi_journal_record_answer (SintesiJournal              *self,
   if (!step_done (self, record, context, error))
     goto rollback;
 
-  payload = prepare_statement (self,
+  payload = sintesi_journal_statement (self,
                                "UPDATE record_payloads SET response_headers = ?2, response_body = ?3 "
                                "WHERE record_id = ?1",
                                context, error);
@@ -1276,7 +1246,7 @@ sintesi_journal_record_failure (SintesiJournal  *self,
     goto out;
   if (!check_prepared (self, record_id, error))
     goto rollback;
-  record = prepare_statement (self,
+  record = sintesi_journal_statement (self,
                               "UPDATE records SET state = 'failed', answered_at = ?2, "
                               "failure_message = ?3 WHERE id = ?1 AND state = 'prepared'",
                               context, error);
@@ -1330,7 +1300,7 @@ sintesi_journal_add_status_poll (SintesiJournal              *self,
       set_not_found (error, record_id);
       goto rollback;
     }
-  insert = prepare_statement (self,
+  insert = sintesi_journal_statement (self,
                               "INSERT INTO status_polls (record_id, polled_at, request_url, "
                               "http_status, x_cart_id, x_cart_id_missing, response_headers, "
                               "response_body, failure_message) "
@@ -1399,8 +1369,8 @@ sintesi_journal_commit_batch (SintesiJournal  *self,
 
 /* Reading */
 
-static SintesiJournalRecord *
-record_from_row (sqlite3_stmt *stmt)
+SintesiJournalRecord *
+sintesi_journal_record_from_row (sqlite3_stmt *stmt)
 {
   SintesiJournalRecord *record = g_new0 (SintesiJournalRecord, 1);
   g_autofree char *owner = NULL;
@@ -1448,8 +1418,8 @@ record_from_row (sqlite3_stmt *stmt)
 }
 
 /* Collects the rows of stmt as records; NULL on error. */
-static GPtrArray *
-collect_records (SintesiJournal  *self,
+GPtrArray *
+sintesi_journal_collect_records (SintesiJournal  *self,
                  sqlite3_stmt    *stmt,
                  GError         **error)
 {
@@ -1457,10 +1427,10 @@ collect_records (SintesiJournal  *self,
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (records, record_from_row (stmt));
+    g_ptr_array_add (records, sintesi_journal_record_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("Cannot read the journal."));
+      sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot read the journal."));
       return NULL;
     }
   return g_steal_pointer (&records);
@@ -1479,7 +1449,7 @@ sintesi_journal_get_record (SintesiJournal  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   g_mutex_lock (&self->mutex);
-  stmt = prepare_statement (self,
+  stmt = sintesi_journal_statement (self,
                             "SELECT " SUMMARY_COLUMNS ", p.request_method, p.request_url, "
                             "p.request_headers, p.request_body, p.response_headers, "
                             "p.response_body, b.data "
@@ -1497,10 +1467,10 @@ sintesi_journal_get_record (SintesiJournal  *self,
     }
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (self, error, rc, _("Cannot read the journal."));
+      sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot read the journal."));
       goto out;
     }
-  record = record_from_row (stmt);
+  record = sintesi_journal_record_from_row (stmt);
   record->request_method = column_text (stmt, N_SUMMARY_COLUMNS);
   record->request_url = column_text (stmt, N_SUMMARY_COLUMNS + 1);
   record->request_headers = column_text (stmt, N_SUMMARY_COLUMNS + 2);
@@ -1525,7 +1495,7 @@ sintesi_journal_get_status_polls (SintesiJournal  *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
 
   g_mutex_lock (&self->mutex);
-  stmt = prepare_statement (self,
+  stmt = sintesi_journal_statement (self,
                             "SELECT id, record_id, polled_at, request_url, http_status, x_cart_id, "
                             "x_cart_id_missing, response_headers, response_body, failure_message "
                             "FROM status_polls WHERE record_id = ?1 ORDER BY id",
@@ -1552,347 +1522,12 @@ sintesi_journal_get_status_polls (SintesiJournal  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("Cannot read the journal."));
+      sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot read the journal."));
       g_clear_pointer (&polls, g_ptr_array_unref);
     }
 out:
   g_mutex_unlock (&self->mutex);
   return g_steal_pointer (&polls);
-}
-
-/* Search */
-
-typedef struct
-{
-  GString   *sql;
-  GPtrArray *values;  /* strings bound in order to ?1, ?2, … */
-  gboolean   has_where;
-  gboolean   has_limit;  /* then bound after the strings */
-  gint64     limit;
-  gint64     offset;
-} QueryBuilder;
-
-static void
-add_condition (QueryBuilder *builder,
-               const char   *condition,
-               const char   *value)
-{
-  g_string_append (builder->sql, builder->has_where ? " AND " : " WHERE ");
-  builder->has_where = TRUE;
-  g_string_append (builder->sql, condition);
-  if (value != NULL)
-    g_ptr_array_add (builder->values, g_strdup (value));
-}
-
-static gboolean
-is_all_digits (const char *text)
-{
-  if (*text == '\0' || strlen (text) > 18)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
-/* Builds the WHERE clause of query; select is the head of the statement. */
-static void
-build_query (QueryBuilder              *builder,
-             const char                *select,
-             const SintesiJournalQuery *query,
-             gboolean                   with_order)
-{
-  builder->sql = g_string_new (select);
-  builder->values = g_ptr_array_new_with_free_func (g_free);
-
-  if (query->text != NULL && *query->text != '\0')
-    {
-      g_autofree char *upper = g_ascii_strup (query->text, -1);
-      guint n = builder->values->len;
-      g_autofree char *condition = NULL;
-
-      /* Each term is indexed: SQLite answers the OR as a union of lookups. */
-      g_autofree char *by_id = is_all_digits (query->text)
-                               ? g_strdup_printf (" OR r.id = CAST (?%u AS INTEGER)", n + 2)
-                               : g_strdup ("");
-
-      condition = g_strdup_printf ("(r.patient_cf = ?%u OR r.x_cart_id = ?%u OR r.trace_id = ?%u "
-                                   "OR r.workflow_instance_id = ?%u OR r.document_id = ?%u "
-                                   "OR r.replaces_document_id = ?%u%s)",
-                                   n + 1, n + 2, n + 2, n + 2, n + 2, n + 2, by_id);
-      add_condition (builder, condition, upper);
-      g_ptr_array_add (builder->values, g_strdup (query->text));
-    }
-  if (query->patient_cf != NULL)
-    {
-      g_autofree char *upper = g_ascii_strup (query->patient_cf, -1);
-      g_autofree char *condition = g_strdup_printf ("r.patient_cf = ?%u", builder->values->len + 1);
-      add_condition (builder, condition, upper);
-    }
-#define EXACT(field, column)                                                               \
-  if (query->field != NULL)                                                                \
-    {                                                                                      \
-      g_autofree char *condition = g_strdup_printf ("r." column " = ?%u", builder->values->len + 1); \
-      add_condition (builder, condition, query->field);                                    \
-    }
-  EXACT (x_cart_id, "x_cart_id")
-  EXACT (trace_id, "trace_id")
-  EXACT (workflow_instance_id, "workflow_instance_id")
-  EXACT (profile, "profile")
-#undef EXACT
-  if (query->document_id != NULL)
-    {
-      guint n = builder->values->len + 1;
-      g_autofree char *condition = g_strdup_printf ("(r.document_id = ?%u OR r.replaces_document_id = ?%u)", n, n);
-      add_condition (builder, condition, query->document_id);
-    }
-  if (query->since != NULL)
-    {
-      g_autofree char *since = sintesi_journal_format_time (query->since);
-      g_autofree char *condition = g_strdup_printf ("r.created_at >= ?%u", builder->values->len + 1);
-      add_condition (builder, condition, since);
-    }
-  if (query->until != NULL)
-    {
-      g_autofree char *until = sintesi_journal_format_time (query->until);
-      g_autofree char *condition = g_strdup_printf ("r.created_at < ?%u", builder->values->len + 1);
-      add_condition (builder, condition, until);
-    }
-  if (sintesi_journal_state_to_string (query->state) != NULL)
-    {
-      g_autofree char *condition = g_strdup_printf ("r.state = ?%u", builder->values->len + 1);
-      add_condition (builder, condition, sintesi_journal_state_to_string (query->state));
-    }
-
-  if (!with_order)
-    return;
-  if (query->oldest_first)
-    g_string_append (builder->sql, " ORDER BY r.created_at, r.id");
-  else
-    g_string_append (builder->sql, " ORDER BY r.created_at DESC, r.id DESC");
-  if (query->limit > 0 || query->offset > 0)
-    {
-      builder->limit = query->limit > 0 ? (gint64) query->limit : -1;
-      builder->offset = query->offset;
-      g_string_append_printf (builder->sql, " LIMIT ?%u OFFSET ?%u",
-                              builder->values->len + 1, builder->values->len + 2);
-      builder->has_limit = TRUE;
-    }
-}
-
-static void
-query_builder_clear (QueryBuilder *builder)
-{
-  if (builder->sql != NULL)
-    g_string_free (builder->sql, TRUE);
-  g_clear_pointer (&builder->values, g_ptr_array_unref);
-}
-
-static sqlite3_stmt *
-prepare_query (SintesiJournal             *self,
-               const char                 *select,
-               const SintesiJournalQuery  *query,
-               gboolean                    with_order,
-               GError                    **error)
-{
-  QueryBuilder builder = { 0 };
-  sqlite3_stmt *stmt;
-
-  build_query (&builder, select, query, with_order);
-  stmt = prepare_statement (self, builder.sql->str, _("Cannot search the journal."), error);
-  if (stmt != NULL)
-    {
-      guint n = builder.values->len;
-
-      for (guint i = 0; i < n; i++)
-        bind_text (stmt, (int) i + 1, g_ptr_array_index (builder.values, i));
-      if (builder.has_limit)
-        {
-          sqlite3_bind_int64 (stmt, (int) n + 1, builder.limit);
-          sqlite3_bind_int64 (stmt, (int) n + 2, builder.offset);
-        }
-    }
-  query_builder_clear (&builder);
-  return stmt;
-}
-
-GPtrArray *
-sintesi_journal_search (SintesiJournal             *self,
-                        const SintesiJournalQuery  *query,
-                        GError                    **error)
-{
-  static const SintesiJournalQuery everything = { 0 };
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  GPtrArray *records = NULL;
-
-  g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  g_mutex_lock (&self->mutex);
-  stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
-                        query != NULL ? query : &everything, TRUE, error);
-  if (stmt != NULL)
-    records = collect_records (self, stmt, error);
-  g_mutex_unlock (&self->mutex);
-  return records;
-}
-
-gint64
-sintesi_journal_count (SintesiJournal             *self,
-                       const SintesiJournalQuery  *query,
-                       GError                    **error)
-{
-  static const SintesiJournalQuery everything = { 0 };
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 count = -1;
-  int rc;
-
-  g_return_val_if_fail (SINTESI_IS_JOURNAL (self), -1);
-
-  g_mutex_lock (&self->mutex);
-  stmt = prepare_query (self, "SELECT count(*) FROM records r",
-                        query != NULL ? query : &everything, FALSE, error);
-  if (stmt != NULL)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        count = sqlite3_column_int64 (stmt, 0);
-      else
-        set_sqlite_error (self, error, rc, _("Cannot search the journal."));
-    }
-  g_mutex_unlock (&self->mutex);
-  return count;
-}
-
-char *
-sintesi_journal_search_sql (SintesiJournal             *self,
-                            const SintesiJournalQuery  *query,
-                            GError                    **error)
-{
-  static const SintesiJournalQuery everything = { 0 };
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  char *sql = NULL;
-
-  g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
-
-  g_mutex_lock (&self->mutex);
-  stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
-                        query != NULL ? query : &everything, TRUE, error);
-  if (stmt != NULL)
-    {
-      char *expanded = sqlite3_expanded_sql (stmt);
-
-      sql = g_strdup (expanded);
-      sqlite3_free (expanded);
-    }
-  g_mutex_unlock (&self->mutex);
-  return sql;
-}
-
-GPtrArray *
-sintesi_journal_get_document_history (SintesiJournal  *self,
-                                      const char      *document_id,
-                                      GError         **error)
-{
-  SintesiJournalQuery query = { .document_id = document_id, .oldest_first = TRUE };
-
-  g_return_val_if_fail (document_id != NULL, NULL);
-  return sintesi_journal_search (self, &query, error);
-}
-
-static gboolean
-record_accepted (const SintesiJournalRecord *record)
-{
-  return record->state == SINTESI_JOURNAL_STATE_ANSWERED &&
-         record->http_status >= 200 && record->http_status < 300;
-}
-
-SintesiJournalDocument *
-sintesi_journal_get_document (SintesiJournal  *self,
-                              const char      *document_id,
-                              GError         **error)
-{
-  g_autoptr(GPtrArray) history = NULL;
-  SintesiJournalDocument *document;
-  gint64 any_content_record = 0;
-
-  g_return_val_if_fail (document_id != NULL, NULL);
-
-  history = sintesi_journal_get_document_history (self, document_id, error);
-  if (history == NULL)
-    return NULL;
-  if (history->len == 0)
-    {
-      g_set_error (error, SINTESI_JOURNAL_ERROR, SINTESI_JOURNAL_ERROR_NOT_FOUND,
-                   _("The journal has no record of document %s."), document_id);
-      return NULL;
-    }
-
-  document = g_new0 (SintesiJournalDocument, 1);
-  document->document_id = g_strdup (document_id);
-  document->state = SINTESI_JOURNAL_DOCUMENT_NOT_ACCEPTED;
-
-  for (guint i = 0; i < history->len; i++)
-    {
-      SintesiJournalRecord *record = g_ptr_array_index (history, i);
-      gboolean about_this = g_strcmp0 (record->document_id, document_id) == 0;
-      gboolean accepted = record_accepted (record);
-
-      document->last_record_id = record->id;
-      if (document->profile == NULL)
-        document->profile = g_strdup (record->profile);
-      if (document->patient_cf == NULL)
-        document->patient_cf = g_strdup (record->patient_cf);
-      if (record->state == SINTESI_JOURNAL_STATE_PREPARED)
-        document->unsettled_record_id = record->id;
-
-      switch (record->operation)
-        {
-        case SINTESI_JOURNAL_OPERATION_CREATE:
-        case SINTESI_JOURNAL_OPERATION_REPLACE:
-          if (about_this)
-            {
-              any_content_record = record->id;
-              if (accepted)
-                {
-                  document->origin_record_id = record->id;
-                  document->content_record_id = record->id;
-                  document->state = SINTESI_JOURNAL_DOCUMENT_CURRENT;
-                }
-            }
-          else if (accepted && record->operation == SINTESI_JOURNAL_OPERATION_REPLACE)
-            {
-              document->state = SINTESI_JOURNAL_DOCUMENT_REPLACED;
-              document->replaced_by_record_id = record->id;
-              g_free (document->replaced_by_document_id);
-              document->replaced_by_document_id = g_strdup (record->document_id);
-            }
-          break;
-        case SINTESI_JOURNAL_OPERATION_DELETE:
-          if (about_this && accepted)
-            {
-              document->state = SINTESI_JOURNAL_DOCUMENT_DELETED;
-              document->deleted_by_record_id = record->id;
-            }
-          break;
-        case SINTESI_JOURNAL_OPERATION_UPDATE_METADATA:
-          if (about_this && accepted)
-            {
-              document->metadata_updates++;
-              document->last_metadata_record_id = record->id;
-              /* Sent by other software, but the gateway knows it. */
-              if (document->state == SINTESI_JOURNAL_DOCUMENT_NOT_ACCEPTED)
-                document->state = SINTESI_JOURNAL_DOCUMENT_CURRENT;
-            }
-          break;
-        case SINTESI_JOURNAL_OPERATION_STATUS:
-        default:
-          break;
-        }
-    }
-  if (document->content_record_id == 0)
-    document->content_record_id = any_content_record;
-  return document;
 }
 
 gint64
@@ -1908,7 +1543,7 @@ sintesi_journal_get_last_progressive (SintesiJournal  *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), -1);
 
   g_mutex_lock (&self->mutex);
-  stmt = prepare_statement (self,
+  stmt = sintesi_journal_statement (self,
                             "SELECT last_value FROM progressives WHERE profile = ?1 AND solution = ?2",
                             _("Cannot read the journal."), error);
   if (stmt != NULL)
@@ -1921,112 +1556,10 @@ sintesi_journal_get_last_progressive (SintesiJournal  *self,
       else if (rc == SQLITE_DONE)
         value = 0;
       else
-        set_sqlite_error (self, error, rc, _("Cannot read the journal."));
+        sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot read the journal."));
     }
   g_mutex_unlock (&self->mutex);
   return value;
-}
-
-/* CSV export */
-
-static void
-csv_field (GString    *csv,
-           const char *value,
-           gboolean    first)
-{
-  if (!first)
-    g_string_append_c (csv, ',');
-  if (value == NULL)
-    return;
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (csv, value);
-      return;
-    }
-  g_string_append_c (csv, '"');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (csv, '"');
-      g_string_append_c (csv, *p);
-    }
-  g_string_append_c (csv, '"');
-}
-
-static const char * const csv_columns[] = {
-  "journal_id", "created_at", "sent_at", "answered_at", "profile", "environment",
-  "operation", "state", "outcome_unknown", "http_status", "x_cart_id",
-  "x_cart_id_missing", "trace_id", "span_id", "workflow_instance_id", "document_id",
-  "replaces_document_id", "progressive", "patient_cf", "warning", "error_type",
-  "error_title", "error_detail", "error_instance", "failure_message",
-  "attachment_hash", "pdf_sha256", "s1_fingerprint", "a1_fingerprint",
-};
-
-char *
-sintesi_journal_export_csv (SintesiJournal             *self,
-                            const SintesiJournalQuery  *query,
-                            gsize                      *out_length,
-                            GError                    **error)
-{
-  SintesiJournalQuery all = { 0 };
-  g_autoptr(GPtrArray) records = NULL;
-  GString *csv;
-
-  if (query != NULL)
-    all = *query;
-  /* A file for people and spreadsheets: oldest first, like a register. */
-  all.oldest_first = TRUE;
-  records = sintesi_journal_search (self, &all, error);
-  if (records == NULL)
-    return NULL;
-
-  csv = g_string_new (NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (csv_columns); i++)
-    csv_field (csv, csv_columns[i], i == 0);
-  g_string_append (csv, "\r\n");
-
-  for (guint i = 0; i < records->len; i++)
-    {
-      SintesiJournalRecord *r = g_ptr_array_index (records, i);
-      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, r->id);
-      g_autofree char *status = r->http_status ? g_strdup_printf ("%u", r->http_status) : NULL;
-      g_autofree char *progressive = r->progressive ? g_strdup_printf ("%" G_GINT64_FORMAT, r->progressive) : NULL;
-      const char *values[] = {
-        id, r->created_at, r->sent_at, r->answered_at, r->profile,
-        sintesi_environment_to_string (r->environment),
-        sintesi_journal_operation_to_string (r->operation),
-        sintesi_journal_state_to_string (r->state),
-        r->outcome_unknown ? "true" : "false", status, r->x_cart_id,
-        r->x_cart_id_missing ? "true" : "false", r->trace_id, r->span_id,
-        r->workflow_instance_id, r->document_id, r->replaces_document_id, progressive,
-        r->patient_cf, r->warning, r->error_type, r->error_title, r->error_detail,
-        r->error_instance, r->failure_message, r->attachment_hash, r->pdf_sha256,
-        r->s1_fingerprint, r->a1_fingerprint,
-      };
-      G_STATIC_ASSERT (G_N_ELEMENTS (values) == G_N_ELEMENTS (csv_columns));
-
-      for (guint k = 0; k < G_N_ELEMENTS (values); k++)
-        csv_field (csv, values[k], k == 0);
-      g_string_append (csv, "\r\n");
-    }
-  if (out_length != NULL)
-    *out_length = csv->len;
-  return g_string_free (csv, FALSE);
-}
-
-gboolean
-sintesi_journal_export_csv_file (SintesiJournal             *self,
-                                 const SintesiJournalQuery  *query,
-                                 const char                 *path,
-                                 GError                    **error)
-{
-  g_autofree char *csv = NULL;
-  gsize length = 0;
-
-  csv = sintesi_journal_export_csv (self, query, &length, error);
-  if (csv == NULL)
-    return FALSE;
-  return sintesi_write_file_atomic (path, csv, (gssize) length, 0600, error);
 }
 
 gboolean
@@ -2040,13 +1573,13 @@ sintesi_journal_check_integrity (SintesiJournal  *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), FALSE);
 
   g_mutex_lock (&self->mutex);
-  stmt = prepare_statement (self, "PRAGMA quick_check(1)", _("Cannot check the journal."), error);
+  stmt = sintesi_journal_statement (self, "PRAGMA quick_check(1)", _("Cannot check the journal."), error);
   if (stmt == NULL)
     goto out;
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (self, error, rc, _("Cannot check the journal."));
+      sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot check the journal."));
       goto out;
     }
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
