@@ -955,6 +955,7 @@ test_locked_database (Fixture       *fx,
   g_assert_error (error, SINTESI_JOURNAL_ERROR, SINTESI_JOURNAL_ERROR_LOCKED);
   g_assert_nonnull (strstr (error->message, "in use by another program"));
   g_assert_nonnull (strstr (error->message, "200 ms"));
+  g_assert_nonnull (strstr (error->message, "document " PREFIX "1)"));
   g_assert_nonnull (strstr (error->message, "was not sent"));
   g_clear_error (&error);
 
@@ -1027,6 +1028,7 @@ test_disk_full (Fixture       *fx,
   g_assert_nonnull (strstr (error->message, "is full"));
   g_assert_nonnull (strstr (error->message, "was not sent"));
   g_assert_nonnull (strstr (error->message, "records already in the journal are safe"));
+  g_assert_nonnull (strstr (error->message, "“create” call of profile dott-rossi (patient " CF_A ", document a new one)"));
   g_assert_null (document_id);
   g_clear_error (&error);
 

@@ -987,11 +987,12 @@ sintesi_journal_prepare (SintesiJournal               *self,
   if (!validate_draft (draft, error))
     return 0;
 
-  if (draft->document_id != NULL)
-    context = g_strdup_printf (_("The call for document %s was not recorded, so it was not sent."),
-                               draft->document_id);
-  else
-    context = g_strdup (_("The call was not recorded, so it was not sent."));
+  /* Say which call it was: the user must know what did not leave. */
+  context = g_strdup_printf (_("The “%s” call of profile %s (patient %s, document %s) was not "
+                               "recorded, so it was not sent."),
+                             sintesi_journal_operation_to_string (draft->operation), draft->profile,
+                             draft->patient_cf != NULL ? draft->patient_cf : _("none"),
+                             draft->document_id != NULL ? draft->document_id : _("a new one"));
   patient_cf = draft->patient_cf != NULL ? g_ascii_strup (draft->patient_cf, -1) : NULL;
 
   g_mutex_lock (&self->mutex);
