@@ -1064,6 +1064,55 @@ test_disk_full (Fixture       *fx,
   g_assert_no_error (error);
 }
 
+typedef struct
+{
+  SintesiJournal *journal;
+  gint64          progressives[25];
+} AllocatorThread;
+
+static gpointer
+allocate_many (gpointer data)
+{
+  AllocatorThread *thread = data;
+
+  for (int i = 0; i < 25; i++)
+    create_record (thread->journal, CF_A, &thread->progressives[i], NULL);
+  return NULL;
+}
+
+/* Threads on one connection and on two connections (as two processes
+ * would be): every progressive is handed out exactly once. */
+static void
+test_concurrent_progressives (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SintesiJournal) second = sintesi_journal_open (fx->path, &error);
+  AllocatorThread threads[4];
+  GThread *handles[4];
+  gboolean seen[101] = { FALSE };
+
+  g_assert_no_error (error);
+  for (int t = 0; t < 4; t++)
+    {
+      threads[t].journal = t % 2 ? second : fx->journal;
+      handles[t] = g_thread_new ("allocator", allocate_many, &threads[t]);
+    }
+  for (int t = 0; t < 4; t++)
+    g_thread_join (handles[t]);
+  for (int t = 0; t < 4; t++)
+    for (int i = 0; i < 25; i++)
+      {
+        gint64 p = threads[t].progressives[i];
+
+        g_assert_cmpint (p, >=, 1);
+        g_assert_cmpint (p, <=, 100);
+        g_assert_false (seen[p]);
+        seen[p] = TRUE;
+      }
+  g_assert_cmpint (sintesi_journal_count (fx->journal, NULL, &error), ==, 100);
+}
+
 static void
 test_empty_file_is_migrated (void)
 {
@@ -1121,6 +1170,7 @@ main (int argc, char **argv)
   g_test_add ("/journal/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("open-creates-private-wal-journal", test_open_creates_private_wal_journal);
   ADD ("progressive-allocation", test_progressive_allocation);
+  ADD ("concurrent-progressives", test_concurrent_progressives);
   ADD ("full-call-round-trip", test_full_call_round_trip);
   ADD ("pdf-deduplicated", test_pdf_deduplicated);
   ADD ("failure-and-missing-x-cart-id", test_failure_and_missing_x_cart_id);

@@ -182,6 +182,8 @@ sintesi_journal_search (SintesiJournal             *self,
                         const SintesiJournalQuery  *query,
                         GError                    **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GPtrArray *records = NULL;
@@ -189,12 +191,11 @@ sintesi_journal_search (SintesiJournal             *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
                         query != NULL ? query : &everything, TRUE, error);
   if (stmt != NULL)
     records = sintesi_journal_collect_records (self, stmt, error);
-  g_mutex_unlock (&self->mutex);
   return records;
 }
 
@@ -203,6 +204,8 @@ sintesi_journal_count (SintesiJournal             *self,
                        const SintesiJournalQuery  *query,
                        GError                    **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 count = -1;
@@ -210,7 +213,7 @@ sintesi_journal_count (SintesiJournal             *self,
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), -1);
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_query (self, "SELECT count(*) FROM records r",
                         query != NULL ? query : &everything, FALSE, error);
   if (stmt != NULL)
@@ -221,7 +224,6 @@ sintesi_journal_count (SintesiJournal             *self,
       else
         sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot search the journal."));
     }
-  g_mutex_unlock (&self->mutex);
   return count;
 }
 
@@ -230,13 +232,15 @@ sintesi_journal_search_sql (SintesiJournal             *self,
                             const SintesiJournalQuery  *query,
                             GError                    **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   char *sql = NULL;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
                         query != NULL ? query : &everything, TRUE, error);
   if (stmt != NULL)
@@ -246,7 +250,6 @@ sintesi_journal_search_sql (SintesiJournal             *self,
       sql = g_strdup (expanded);
       sqlite3_free (expanded);
     }
-  g_mutex_unlock (&self->mutex);
   return sql;
 }
 

@@ -684,11 +684,12 @@ void
 sintesi_journal_set_busy_timeout (SintesiJournal *self,
                                   guint           milliseconds)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_return_if_fail (SINTESI_IS_JOURNAL (self));
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   self->busy_timeout_ms = milliseconds;
   sqlite3_busy_timeout (self->db, (int) MIN (milliseconds, (guint) G_MAXINT));
-  g_mutex_unlock (&self->mutex);
 }
 
 gboolean
@@ -696,13 +697,15 @@ sintesi_journal_set_size_limit (SintesiJournal  *self,
                                 guint64          max_bytes,
                                 GError         **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *sql = NULL;
   gint64 page_size = 0;
   gint64 pages;
   gboolean ok;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), FALSE);
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   ok = query_int (self, "PRAGMA page_size", &page_size, NULL, error);
   if (ok)
     {
@@ -711,7 +714,6 @@ sintesi_journal_set_size_limit (SintesiJournal  *self,
       sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
       ok = exec_sql (self, sql, NULL, error);
     }
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -969,6 +971,8 @@ sintesi_journal_prepare (SintesiJournal               *self,
                          char                        **out_document_id,
                          GError                      **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   g_autoptr(sqlite3_stmt) payload = NULL;
   g_autofree char *context = NULL;
@@ -995,7 +999,7 @@ sintesi_journal_prepare (SintesiJournal               *self,
                              draft->document_id != NULL ? draft->document_id : _("a new one"));
   patient_cf = draft->patient_cf != NULL ? g_ascii_strup (draft->patient_cf, -1) : NULL;
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   if (!write_begin (self, &nested, context, error))
     goto out;
 
@@ -1069,7 +1073,6 @@ rollback:
   record_id = 0;
   write_rollback (self, nested);
 out:
-  g_mutex_unlock (&self->mutex);
   return record_id;
 }
 
@@ -1106,6 +1109,8 @@ sintesi_journal_record_request (SintesiJournal               *self,
                                 const SintesiJournalRequest  *request,
                                 GError                      **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *context = NULL;
   gboolean nested = FALSE;
   gboolean ok = FALSE;
@@ -1116,7 +1121,7 @@ sintesi_journal_record_request (SintesiJournal               *self,
 
   context = g_strdup_printf (_("The request of journal record %lld was not "
                                "recorded, so it was not sent."), (long long) record_id);
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   if (!write_begin (self, &nested, context, error))
     goto out;
   if (!check_prepared (self, record_id, error) ||
@@ -1128,7 +1133,6 @@ sintesi_journal_record_request (SintesiJournal               *self,
     }
   ok = TRUE;
 out:
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -1144,6 +1148,8 @@ sintesi_journal_record_answer (SintesiJournal              *self,
                                const SintesiJournalAnswer  *answer,
                                GError                     **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) record = NULL;
   g_autoptr(sqlite3_stmt) payload = NULL;
   g_autofree char *context = NULL;
@@ -1170,7 +1176,7 @@ sintesi_journal_record_answer (SintesiJournal              *self,
                              nonempty (answer->x_cart_id) ? answer->x_cart_id : _("none"),
                              nonempty (answer->trace_id) ? answer->trace_id : _("none"));
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   if (!write_begin (self, &nested, context, error))
     goto out;
   if (!check_prepared (self, record_id, error))
@@ -1220,7 +1226,6 @@ sintesi_journal_record_answer (SintesiJournal              *self,
 rollback:
   write_rollback (self, nested);
 out:
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -1230,6 +1235,8 @@ sintesi_journal_record_failure (SintesiJournal  *self,
                                 const char      *message,
                                 GError         **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) record = NULL;
   g_autofree char *context = NULL;
   g_autofree char *now = now_string ();
@@ -1242,7 +1249,7 @@ sintesi_journal_record_failure (SintesiJournal  *self,
   context = g_strdup_printf (_("The failure of journal record %lld (%s) was not "
                                "recorded; the record stays “outcome unknown”."),
                              (long long) record_id, message != NULL ? message : "");
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   if (!write_begin (self, &nested, context, error))
     goto out;
   if (!check_prepared (self, record_id, error))
@@ -1265,7 +1272,6 @@ sintesi_journal_record_failure (SintesiJournal  *self,
 rollback:
   write_rollback (self, nested);
 out:
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -1277,6 +1283,8 @@ sintesi_journal_add_status_poll (SintesiJournal              *self,
                                  const char                  *failure_message,
                                  GError                     **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   g_autofree char *context = NULL;
   g_autofree char *now = now_string ();
@@ -1291,7 +1299,7 @@ sintesi_journal_add_status_poll (SintesiJournal              *self,
                                "was not recorded."),
                              (long long) record_id,
                              answer != NULL && nonempty (answer->x_cart_id) ? answer->x_cart_id : _("none"));
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   if (!write_begin (self, &nested, context, error))
     goto out;
   if (!record_exists (self, record_id, &exists, NULL, error))
@@ -1336,7 +1344,6 @@ sintesi_journal_add_status_poll (SintesiJournal              *self,
 rollback:
   write_rollback (self, nested);
 out:
-  g_mutex_unlock (&self->mutex);
   return poll_id;
 }
 
@@ -1344,12 +1351,13 @@ gboolean
 sintesi_journal_begin_batch (SintesiJournal  *self,
                              GError         **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   gboolean ok;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), FALSE);
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   ok = exec_sql (self, "BEGIN IMMEDIATE", _("Cannot start writing to the journal."), error);
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -1357,14 +1365,15 @@ gboolean
 sintesi_journal_commit_batch (SintesiJournal  *self,
                               GError         **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   gboolean ok;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), FALSE);
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   ok = exec_sql (self, "COMMIT", _("The last group of journal records was not written."), error);
   if (!ok)
     write_rollback (self, FALSE);
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -1442,6 +1451,8 @@ sintesi_journal_get_record (SintesiJournal  *self,
                             gint64           record_id,
                             GError         **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   SintesiJournalRecord *record = NULL;
   int rc;
@@ -1449,7 +1460,7 @@ sintesi_journal_get_record (SintesiJournal  *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   stmt = sintesi_journal_statement (self,
                             "SELECT " SUMMARY_COLUMNS ", p.request_method, p.request_url, "
                             "p.request_headers, p.request_body, p.response_headers, "
@@ -1480,7 +1491,6 @@ sintesi_journal_get_record (SintesiJournal  *self,
   record->response_body = column_bytes (stmt, N_SUMMARY_COLUMNS + 5);
   record->pdf = column_bytes (stmt, N_SUMMARY_COLUMNS + 6);
 out:
-  g_mutex_unlock (&self->mutex);
   return record;
 }
 
@@ -1489,13 +1499,15 @@ sintesi_journal_get_status_polls (SintesiJournal  *self,
                                   gint64           record_id,
                                   GError         **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) polls = NULL;
   int rc;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   stmt = sintesi_journal_statement (self,
                             "SELECT id, record_id, polled_at, request_url, http_status, x_cart_id, "
                             "x_cart_id_missing, response_headers, response_body, failure_message "
@@ -1527,7 +1539,6 @@ sintesi_journal_get_status_polls (SintesiJournal  *self,
       g_clear_pointer (&polls, g_ptr_array_unref);
     }
 out:
-  g_mutex_unlock (&self->mutex);
   return g_steal_pointer (&polls);
 }
 
@@ -1537,13 +1548,15 @@ sintesi_journal_get_last_progressive (SintesiJournal  *self,
                                       const char      *solution,
                                       GError         **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 value = -1;
   int rc;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), -1);
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   stmt = sintesi_journal_statement (self,
                             "SELECT last_value FROM progressives WHERE profile = ?1 AND solution = ?2",
                             _("Cannot read the journal."), error);
@@ -1559,7 +1572,6 @@ sintesi_journal_get_last_progressive (SintesiJournal  *self,
       else
         sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot read the journal."));
     }
-  g_mutex_unlock (&self->mutex);
   return value;
 }
 
@@ -1567,13 +1579,15 @@ gboolean
 sintesi_journal_check_integrity (SintesiJournal  *self,
                                  GError         **error)
 {
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean ok = FALSE;
   int rc;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), FALSE);
 
-  g_mutex_lock (&self->mutex);
+  locker = g_mutex_locker_new (&self->mutex);
   stmt = sintesi_journal_statement (self, "PRAGMA quick_check(1)", _("Cannot check the journal."), error);
   if (stmt == NULL)
     goto out;
@@ -1593,6 +1607,5 @@ sintesi_journal_check_integrity (SintesiJournal  *self,
     }
   ok = TRUE;
 out:
-  g_mutex_unlock (&self->mutex);
   return ok;
 }

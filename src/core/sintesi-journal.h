@@ -268,7 +268,8 @@ gint64                  sintesi_journal_get_last_progressive  (SintesiJournal   
 gboolean        sintesi_journal_check_integrity  (SintesiJournal  *journal,
                                                   GError         **error);
 
-/* Groups many writes into one transaction (imports, the benchmark). Never
+/* Groups many writes into one transaction (imports, the benchmark): the
+ * writes of every thread on this journal join it until the commit. Never
  * hold one across a network call. */
 gboolean        sintesi_journal_begin_batch      (SintesiJournal  *journal,
                                                   GError         **error);
