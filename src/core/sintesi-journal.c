@@ -244,9 +244,9 @@ sintesi_journal_status_poll_free (SintesiJournalStatusPoll *poll)
 /* context: a full sentence saying what could not be done (may be NULL). */
 void
 sintesi_journal_set_sqlite_error (SintesiJournal  *self,
-                  GError         **error,
-                  int              rc,
-                  const char      *context)
+                                  GError         **error,
+                                  int              rc,
+                                  const char      *context)
 {
   g_autofree char *reason = NULL;
   const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
@@ -298,9 +298,9 @@ sintesi_journal_set_sqlite_error (SintesiJournal  *self,
  * g_autoptr goes out of scope. */
 sqlite3_stmt *
 sintesi_journal_statement (SintesiJournal  *self,
-                   const char      *sql,
-                   const char      *context,
-                   GError         **error)
+                           const char      *sql,
+                           const char      *context,
+                           GError         **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   int rc;
@@ -730,9 +730,9 @@ store_pdf (SintesiJournal  *self,
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
 
   stmt = sintesi_journal_statement (self,
-                            "INSERT INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3) "
-                            "ON CONFLICT (sha256) DO NOTHING",
-                            context, error);
+                                    "INSERT INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3) "
+                                    "ON CONFLICT (sha256) DO NOTHING",
+                                    context, error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, sha256);
@@ -755,7 +755,7 @@ document_id_taken (SintesiJournal  *self,
   int rc;
 
   stmt = sintesi_journal_statement (self, "SELECT 1 FROM records WHERE document_id = ?1 LIMIT 1",
-                            context, error);
+                                    context, error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, document_id);
@@ -785,10 +785,10 @@ allocate_progressive (SintesiJournal  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   stmt = sintesi_journal_statement (self,
-                            "INSERT INTO progressives (profile, solution, last_value) VALUES (?1, ?2, 1) "
-                            "ON CONFLICT (profile, solution) DO UPDATE SET last_value = last_value + 1 "
-                            "RETURNING last_value",
-                            context, error);
+                                    "INSERT INTO progressives (profile, solution, last_value) VALUES (?1, ?2, 1) "
+                                    "ON CONFLICT (profile, solution) DO UPDATE SET last_value = last_value + 1 "
+                                    "RETURNING last_value",
+                                    context, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -927,13 +927,13 @@ store_request (SintesiJournal               *self,
     return FALSE;
 
   record = sintesi_journal_statement (self,
-                              "UPDATE records SET sent_at = ?2, "
-                              "attachment_hash = coalesce (?3, attachment_hash), "
-                              "s1_fingerprint = coalesce (?4, s1_fingerprint), "
-                              "a1_fingerprint = coalesce (?5, a1_fingerprint), "
-                              "pdf_sha256 = coalesce (?6, pdf_sha256) "
-                              "WHERE id = ?1",
-                              context, error);
+                                      "UPDATE records SET sent_at = ?2, "
+                                      "attachment_hash = coalesce (?3, attachment_hash), "
+                                      "s1_fingerprint = coalesce (?4, s1_fingerprint), "
+                                      "a1_fingerprint = coalesce (?5, a1_fingerprint), "
+                                      "pdf_sha256 = coalesce (?6, pdf_sha256) "
+                                      "WHERE id = ?1",
+                                      context, error);
   if (record == NULL)
     return FALSE;
   sqlite3_bind_int64 (record, 1, record_id);
@@ -946,13 +946,13 @@ store_request (SintesiJournal               *self,
     return FALSE;
 
   payload = sintesi_journal_statement (self,
-                               "UPDATE record_payloads SET "
-                               "request_method = coalesce (?2, request_method), "
-                               "request_url = coalesce (?3, request_url), "
-                               "request_headers = coalesce (?4, request_headers), "
-                               "request_body = coalesce (?5, request_body) "
-                               "WHERE record_id = ?1",
-                               context, error);
+                                       "UPDATE record_payloads SET "
+                                       "request_method = coalesce (?2, request_method), "
+                                       "request_url = coalesce (?3, request_url), "
+                                       "request_headers = coalesce (?4, request_headers), "
+                                       "request_body = coalesce (?5, request_body) "
+                                       "WHERE record_id = ?1",
+                                       context, error);
   if (payload == NULL)
     return FALSE;
   sqlite3_bind_int64 (payload, 1, record_id);
@@ -1013,11 +1013,11 @@ sintesi_journal_prepare (SintesiJournal               *self,
     }
 
   insert = sintesi_journal_statement (self,
-                              "INSERT INTO records (profile, operation, environment, state, owner, "
-                              "document_id, replaces_document_id, source_record_id, solution, "
-                              "progressive, patient_cf, created_at) "
-                              "VALUES (?1, ?2, ?3, 'prepared', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                              context, error);
+                                      "INSERT INTO records (profile, operation, environment, state, owner, "
+                                      "document_id, replaces_document_id, source_record_id, solution, "
+                                      "progressive, patient_cf, created_at) "
+                                      "VALUES (?1, ?2, ?3, 'prepared', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                      context, error);
   if (insert == NULL)
     goto rollback;
   bind_text (insert, 1, draft->profile);
@@ -1050,7 +1050,7 @@ sintesi_journal_prepare (SintesiJournal               *self,
   record_id = sqlite3_last_insert_rowid (self->db);
 
   payload = sintesi_journal_statement (self, "INSERT INTO record_payloads (record_id) VALUES (?1)",
-                               context, error);
+                                       context, error);
   if (payload == NULL)
     goto rollback;
   sqlite3_bind_int64 (payload, 1, record_id);
@@ -1076,8 +1076,7 @@ out:
   return record_id;
 }
 
-/* Changes a prepared record in one transaction. update_sql's ?1 is the id
- * and it must only touch rows WHERE ... AND state = 'prepared'. */
+/* A record's outcome can be written only while it is "prepared". */
 static gboolean
 check_prepared (SintesiJournal  *self,
                 gint64           record_id,
@@ -1183,13 +1182,13 @@ sintesi_journal_record_answer (SintesiJournal              *self,
     goto rollback;
 
   record = sintesi_journal_statement (self,
-                              "UPDATE records SET state = 'answered', answered_at = ?2, "
-                              "http_status = ?3, x_cart_id = ?4, x_cart_id_missing = ?5, "
-                              "trace_id = ?6, span_id = ?7, workflow_instance_id = ?8, "
-                              "warning = ?9, error_type = ?10, error_title = ?11, "
-                              "error_detail = ?12, error_instance = ?13 "
-                              "WHERE id = ?1 AND state = 'prepared'",
-                              context, error);
+                                      "UPDATE records SET state = 'answered', answered_at = ?2, "
+                                      "http_status = ?3, x_cart_id = ?4, x_cart_id_missing = ?5, "
+                                      "trace_id = ?6, span_id = ?7, workflow_instance_id = ?8, "
+                                      "warning = ?9, error_type = ?10, error_title = ?11, "
+                                      "error_detail = ?12, error_instance = ?13 "
+                                      "WHERE id = ?1 AND state = 'prepared'",
+                                      context, error);
   if (record == NULL)
     goto rollback;
   sqlite3_bind_int64 (record, 1, record_id);
@@ -1209,9 +1208,9 @@ sintesi_journal_record_answer (SintesiJournal              *self,
     goto rollback;
 
   payload = sintesi_journal_statement (self,
-                               "UPDATE record_payloads SET response_headers = ?2, response_body = ?3 "
-                               "WHERE record_id = ?1",
-                               context, error);
+                                       "UPDATE record_payloads SET response_headers = ?2, response_body = ?3 "
+                                       "WHERE record_id = ?1",
+                                       context, error);
   if (payload == NULL)
     goto rollback;
   sqlite3_bind_int64 (payload, 1, record_id);
@@ -1255,9 +1254,9 @@ sintesi_journal_record_failure (SintesiJournal  *self,
   if (!check_prepared (self, record_id, error))
     goto rollback;
   record = sintesi_journal_statement (self,
-                              "UPDATE records SET state = 'failed', answered_at = ?2, "
-                              "failure_message = ?3 WHERE id = ?1 AND state = 'prepared'",
-                              context, error);
+                                      "UPDATE records SET state = 'failed', answered_at = ?2, "
+                                      "failure_message = ?3 WHERE id = ?1 AND state = 'prepared'",
+                                      context, error);
   if (record == NULL)
     goto rollback;
   sqlite3_bind_int64 (record, 1, record_id);
@@ -1310,11 +1309,11 @@ sintesi_journal_add_status_poll (SintesiJournal              *self,
       goto rollback;
     }
   insert = sintesi_journal_statement (self,
-                              "INSERT INTO status_polls (record_id, polled_at, request_url, "
-                              "http_status, x_cart_id, x_cart_id_missing, response_headers, "
-                              "response_body, failure_message) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                              context, error);
+                                      "INSERT INTO status_polls (record_id, polled_at, request_url, "
+                                      "http_status, x_cart_id, x_cart_id_missing, response_headers, "
+                                      "response_body, failure_message) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                      context, error);
   if (insert == NULL)
     goto rollback;
   sqlite3_bind_int64 (insert, 1, record_id);
@@ -1430,8 +1429,8 @@ sintesi_journal_record_from_row (sqlite3_stmt *stmt)
 /* Collects the rows of stmt as records; NULL on error. */
 GPtrArray *
 sintesi_journal_collect_records (SintesiJournal  *self,
-                 sqlite3_stmt    *stmt,
-                 GError         **error)
+                                 sqlite3_stmt    *stmt,
+                                 GError         **error)
 {
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) sintesi_journal_record_free);
   int rc;
@@ -1462,12 +1461,12 @@ sintesi_journal_get_record (SintesiJournal  *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = sintesi_journal_statement (self,
-                            "SELECT " SUMMARY_COLUMNS ", p.request_method, p.request_url, "
-                            "p.request_headers, p.request_body, p.response_headers, "
-                            "p.response_body, b.data "
-                            "FROM records r LEFT JOIN record_payloads p ON p.record_id = r.id "
-                            "LEFT JOIN blobs b ON b.sha256 = r.pdf_sha256 WHERE r.id = ?1",
-                            _("Cannot read the journal."), error);
+                                    "SELECT " SUMMARY_COLUMNS ", p.request_method, p.request_url, "
+                                    "p.request_headers, p.request_body, p.response_headers, "
+                                    "p.response_body, b.data "
+                                    "FROM records r LEFT JOIN record_payloads p ON p.record_id = r.id "
+                                    "LEFT JOIN blobs b ON b.sha256 = r.pdf_sha256 WHERE r.id = ?1",
+                                    _("Cannot read the journal."), error);
   if (stmt == NULL)
     goto out;
   sqlite3_bind_int64 (stmt, 1, record_id);
@@ -1509,10 +1508,10 @@ sintesi_journal_get_status_polls (SintesiJournal  *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = sintesi_journal_statement (self,
-                            "SELECT id, record_id, polled_at, request_url, http_status, x_cart_id, "
-                            "x_cart_id_missing, response_headers, response_body, failure_message "
-                            "FROM status_polls WHERE record_id = ?1 ORDER BY id",
-                            _("Cannot read the journal."), error);
+                                    "SELECT id, record_id, polled_at, request_url, http_status, x_cart_id, "
+                                    "x_cart_id_missing, response_headers, response_body, failure_message "
+                                    "FROM status_polls WHERE record_id = ?1 ORDER BY id",
+                                    _("Cannot read the journal."), error);
   if (stmt == NULL)
     goto out;
   sqlite3_bind_int64 (stmt, 1, record_id);
@@ -1558,8 +1557,8 @@ sintesi_journal_get_last_progressive (SintesiJournal  *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = sintesi_journal_statement (self,
-                            "SELECT last_value FROM progressives WHERE profile = ?1 AND solution = ?2",
-                            _("Cannot read the journal."), error);
+                                    "SELECT last_value FROM progressives WHERE profile = ?1 AND solution = ?2",
+                                    _("Cannot read the journal."), error);
   if (stmt != NULL)
     {
       bind_text (stmt, 1, profile);
