@@ -25,6 +25,7 @@ static const CommandEntry commands[] = {
   { "validate", sintesi_cli_validate, N_("Validate a PSS with the official rules and the built-in checks") },
   { "credentials", sintesi_cli_credentials, N_("Import and check a profile's A1/S1 credentials") },
   { "pss", sintesi_cli_pss, N_("Build patient summaries (pss example)") },
+  { "history", sintesi_cli_history, N_("List or export the journal of calls to the gateway") },
   { NULL, NULL, NULL }
 };
 

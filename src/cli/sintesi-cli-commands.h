@@ -13,5 +13,6 @@ int sintesi_cli_rules       (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_validate    (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_pdf         (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_pss         (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_history     (SintesiCli *cli, int argc, char **argv);
 
 G_END_DECLS
