@@ -25,6 +25,11 @@ static const CommandEntry commands[] = {
   { "validate", sintesi_cli_validate, N_("Validate a PSS with the official rules and the built-in checks") },
   { "credentials", sintesi_cli_credentials, N_("Import and check a profile's A1/S1 credentials") },
   { "pss", sintesi_cli_pss, N_("Build patient summaries (pss example)") },
+  { "submit", sintesi_cli_submit, N_("Send a new PSS to the gateway") },
+  { "replace", sintesi_cli_replace, N_("Replace a document sent earlier") },
+  { "delete", sintesi_cli_delete, N_("Delete a document sent earlier") },
+  { "update-metadata", sintesi_cli_update_metadata, N_("Update the metadata of a document sent earlier") },
+  { "status", sintesi_cli_status, N_("Ask the gateway how a call ended") },
   { "history", sintesi_cli_history, N_("List or export the journal of calls to the gateway") },
   { NULL, NULL, NULL }
 };

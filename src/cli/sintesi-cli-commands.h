@@ -14,5 +14,10 @@ int sintesi_cli_validate    (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_pdf         (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_pss         (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_history     (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_submit      (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_replace     (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_delete      (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_update_metadata (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_status      (SintesiCli *cli, int argc, char **argv);
 
 G_END_DECLS
