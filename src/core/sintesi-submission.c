@@ -356,6 +356,26 @@ find_patient (Call            *call,
   return FALSE;
 }
 
+/* A document the gateway accepted is never created again: the gateway would
+ * refuse the duplicate, and a new version is a replace (a resend after an
+ * unknown outcome is allowed: D19). */
+static gboolean
+check_not_sent (Call            *call,
+                SintesiJournal  *journal,
+                GError         **error)
+{
+  g_autoptr(SintesiJournalDocument) document = sintesi_journal_get_document (journal, call->document_id, NULL);
+  g_autofree char *record = NULL;
+
+  if (document == NULL || document->state == SINTESI_JOURNAL_DOCUMENT_NOT_ACCEPTED)
+    return TRUE;
+  record = g_strdup_printf ("%" G_GINT64_FORMAT, document->origin_record_id);
+  g_set_error (error, SINTESI_SUBMISSION_ERROR, SINTESI_SUBMISSION_ERROR_DOCUMENT,
+               _("The document %s was already accepted by the gateway (journal record %s). A new version needs a new identifier and is sent as a replacement."),
+               call->document_id, record);
+  return FALSE;
+}
+
 static gboolean
 build_tokens (Call     *call,
               GError  **error)
@@ -572,7 +592,7 @@ sintesi_submission_send (SintesiJournal           *journal,
 
   if (is_publication (operation))
     {
-      if (!prepare_document (&call, error))
+      if (!prepare_document (&call, error) || !check_not_sent (&call, journal, error))
         return NULL;
     }
   else if (!is_status (operation))

@@ -59,7 +59,7 @@ main (int    argc,
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("Server private key (PEM)"), "SERVER.key" },
     { "client-ca", 0, 0, G_OPTION_ARG_FILENAME, &client_ca, N_("CA that client certificates must chain to"), "CA.pem" },
     { "rules", 0, 0, G_OPTION_ARG_FILENAME, &rules, N_("Rules package used to validate the CDA"), "DIR" },
-    { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Where to keep documents and events across runs"), "DB" },
+    { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Where to keep documents and events across runs (a JSON file)"), "FILE" },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fault_specs, N_("Inject a fault: delay=N, hang, reset, status=5xx, truncate, no-cart-id [,on=N][,path=/PREFIX]"), "SPEC" },
     { "max-seconds", 0, 0, G_OPTION_ARG_INT, &max_seconds, N_("Stop by itself after N seconds"), "N" },
     { "allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote, N_("Allow listening on an address other than loopback"), NULL },
@@ -93,13 +93,12 @@ main (int    argc,
                    config.listen_address);
       goto usage_error;
     }
-  if (state != NULL)
-    g_printerr ("%s\n", _("Note: --state is not supported yet; documents and events are kept in memory."));
 
   config.cert_file = g_steal_pointer (&cert);
   config.key_file = g_steal_pointer (&key);
   config.client_ca_file = g_steal_pointer (&client_ca);
   config.rules_dir = g_steal_pointer (&rules);
+  config.state_file = g_steal_pointer (&state);
   config.faults = g_ptr_array_new_with_free_func ((GDestroyNotify) sintesi_sim_fault_free);
   for (guint i = 0; fault_specs != NULL && fault_specs[i] != NULL; i++)
     {

@@ -188,6 +188,8 @@ sintesi_sandbox_start (GError **error)
     goto failed;
   config.client_ca_file = g_strdup (sandbox->client_ca_file);
   config.listen_address = g_strdup ("127.0.0.1");
+  /* The sandbox remembers what was sent to it, like the real gateway. */
+  config.state_file = g_build_filename (dir, "gateway-state.json", NULL);
   sandbox->thread = sintesi_sim_thread_start (&config, error);
   sintesi_sim_config_clear (&config);
   if (sandbox->thread == NULL)

@@ -10,7 +10,12 @@
 #include <gnutls/x509.h>
 #include <string.h>
 
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
 #include "sintesi-cf.h"
+#include "sintesi-pades.h"
+#include "sintesi-validation.h"
 #include "sintesi-request-body.h"
 #include "sintesi-sim-checks.h"
 
@@ -505,13 +510,6 @@ sintesi_sim_check_signature_claims (const char          *signature_header,
   if ((operation == SINTESI_SIM_OP_CREATE || operation == SINTESI_SIM_OP_REPLACE) &&
       !claim_present (claims, "attachment_hash"))
     return malformed_claim ("Il campo attachment_hash non è valorizzato");
-  if (!is_valid_cx_cf (claim_string (claims, "person_id")))
-    {
-      problem = sintesi_sim_problem_new (403, "/msg/jwt-validation", "Campo token JWT non valido.",
-                                         "/jwt-person-id", "Il codice fiscale nel campo person_id non è corretto");
-      problem->with_workflow_id = TRUE;
-      return problem;
-    }
   return NULL;
 }
 
@@ -748,4 +746,176 @@ sintesi_sim_check_attachment_hash (GBytes     *pdf,
     return sintesi_sim_problem_new (400, "/msg/document-hash", "Verifica hash fallita.", "/jwt-hash-match",
                                     "L'hash del documento non corrisponde all'attachment_hash del token");
   return NULL;
+}
+
+/* ---- the document (§5.1 steps 11–16 and 20) ---- */
+
+SintesiSimProblem *
+sintesi_sim_check_signature_of_pdf (GBytes *pdf)
+{
+  g_autoptr(GError) error = NULL;
+  SintesiPadesState state;
+
+  if (!sintesi_pades_classify (pdf, &state, NULL))
+    /* A PDF the gateway's PDF library cannot open: a generic 500. */
+    return sintesi_sim_problem_new (500, "/msg/generic-error", "Errore generico.", "", "Il pdf non è leggibile");
+  if (state == SINTESI_PADES_STATE_UNSIGNED)
+    return sintesi_sim_problem_new (400, "/msg/sign-error", "Sign error", "/msg/sign-error", "Il pdf non risulta firmato");
+  if (!sintesi_pades_check_signed (pdf, &error))
+    {
+      /* Toscana asks for a signed PDF: a wrong signature and a missing
+       * cda.xml are told apart by the steps that follow. */
+      if (g_error_matches (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_NO_CDA))
+        return NULL;
+      return sintesi_sim_problem_new (400, "/msg/sign-error", "Sign error", "/msg/sign-error",
+                                      "La firma del pdf non risulta valida");
+    }
+  return NULL;
+}
+
+SintesiSimProblem *
+sintesi_sim_check_cda_against_token (const SintesiCda *cda,
+                                     const char       *signature_header,
+                                     SintesiSimOperation operation)
+{
+  g_autoptr(SintesiSimToken) token = sintesi_sim_token_decode (signature_header);
+  g_autofree char *resource = NULL;
+  const char *person_id;
+  g_autofree char *person_cf = NULL;
+  const char *caret;
+  SintesiSimProblem *problem;
+  gboolean found = FALSE;
+  xmlXPathContext *xpath;
+  xmlXPathObject *ids;
+
+  if (token == NULL)
+    return NULL;
+  if (operation == SINTESI_SIM_OP_CREATE || operation == SINTESI_SIM_OP_REPLACE)
+    {
+      resource = g_strdup_printf ("('%s^^%s')", cda->first_code ? cda->first_code : "",
+                                  cda->first_code_system ? cda->first_code_system : "");
+      if (g_strcmp0 (claim_string (token->claims, "resource_hl7_type"), resource) != 0)
+        {
+          problem = sintesi_sim_problem_new (403, "/msg/jwt-validation", "Campo token JWT non valido.", "/jwt-document-type",
+                                             "Tipologia documento diversa dalla tipologia di CDA (code - codesystem)");
+          problem->with_workflow_id = TRUE;
+          return problem;
+        }
+    }
+
+  /* The CF before the first ^ must be the extension of a patientRole/id and
+   * pass the check character (§5.1 step 14). */
+  person_id = claim_string (token->claims, "person_id");
+  caret = person_id != NULL ? strchr (person_id, '^') : NULL;
+  person_cf = caret != NULL ? g_strndup (person_id, caret - person_id) : g_strdup (person_id);
+  xpath = xmlXPathNewContext (cda->doc);
+  xmlXPathRegisterNs (xpath, BAD_CAST "hl7", BAD_CAST "urn:hl7-org:v3");
+  ids = xmlXPathEvalExpression (BAD_CAST "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id", xpath);
+  for (int i = 0; ids != NULL && ids->nodesetval != NULL && i < ids->nodesetval->nodeNr; i++)
+    {
+      xmlChar *extension = xmlGetProp (ids->nodesetval->nodeTab[i], BAD_CAST "extension");
+
+      if (extension != NULL && person_cf != NULL && g_str_equal ((const char *) extension, person_cf))
+        found = TRUE;
+      xmlFree (extension);
+    }
+  xmlXPathFreeObject (ids);
+  xmlXPathFreeContext (xpath);
+  if (!found || !is_valid_cx_cf (person_id))
+    {
+      problem = sintesi_sim_problem_new (403, "/msg/jwt-validation", "Campo token JWT non valido.", "/jwt-person-id",
+                                         "Il codice fiscale nel campo person_id non è corretto");
+      problem->with_workflow_id = TRUE;
+      return problem;
+    }
+  return NULL;
+}
+
+SintesiSimProblem *
+sintesi_sim_check_validation (const SintesiCda    *cda,
+                              SintesiRulesPackage *package,
+                              char               **out_warning)
+{
+  g_autoptr(SintesiValidation) validation = NULL;
+  g_autoptr(GError) error = NULL;
+  SintesiSimProblem *problem;
+
+  validation = sintesi_validation_run (cda, package, SINTESI_PSS_CHECK_FLAGS_TEST_MODE, &error);
+  if (validation == NULL)
+    return sintesi_sim_problem_new (500, "/msg/connection-refused", "Errore generico.", "", "%s", error->message);
+
+  if (validation->xsd != NULL && !validation->xsd->valid)
+    {
+      SintesiXsdIssue *issue = g_ptr_array_index (validation->xsd->errors, 0);
+
+      problem = sintesi_sim_problem_new (400, "/msg/syntax", "Errore di sintassi.", "/validation/error",
+                                         "Riga %d: %s", issue->line, issue->message);
+      problem->with_workflow_id = TRUE;
+      return problem;
+    }
+  if (validation->schematron != NULL && validation->schematron->failed_asserts->len > 0)
+    {
+      SintesiSchematronFinding *finding = g_ptr_array_index (validation->schematron->failed_asserts, 0);
+
+      problem = sintesi_sim_problem_new (422, "/msg/semantic", "Errore semantico.", "/validation/error",
+                                         "[%s | %s]", finding->id, finding->message);
+      problem->with_workflow_id = TRUE;
+      return problem;
+    }
+  for (guint i = 0; i < validation->checks->len; i++)
+    {
+      SintesiPssCheck *check = g_ptr_array_index (validation->checks, i);
+
+      if (check->ok)
+        continue;
+      /* Without a rules package the built-in checks stand in for the
+       * validator; a wrong code is a vocabulary error, the rest semantic. */
+      if (g_str_equal (check->id, SINTESI_PSS_CHECK_TERMINOLOGY))
+        problem = sintesi_sim_problem_new (400, "/msg/vocabulary", "Errore vocabolario.", "/validation/error",
+                                           "%s", check->message);
+      else
+        problem = sintesi_sim_problem_new (422, "/msg/semantic", "Errore semantico.", "/validation/error",
+                                           "%s", check->message);
+      problem->with_workflow_id = TRUE;
+      return problem;
+    }
+  /* Schematron warnings do not block; they come back in `warning`. */
+  if (out_warning != NULL && validation->schematron != NULL && validation->schematron->reports->len > 0)
+    {
+      GString *warning = g_string_new (NULL);
+
+      for (guint i = 0; i < validation->schematron->reports->len; i++)
+        {
+          SintesiSchematronFinding *finding = g_ptr_array_index (validation->schematron->reports, i);
+          g_string_append_printf (warning, "%s[%s | %s]", warning->len > 0 ? " " : "", finding->id, finding->message);
+        }
+      *out_warning = g_string_free (warning, FALSE);
+    }
+  return NULL;
+}
+
+SintesiSimProblem *
+sintesi_sim_check_repository_id (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GRegex) shape = g_regex_new ("^2\\.16\\.840\\.1\\.113883\\.2\\.9\\.2\\.([0-9]+)\\.4\\.5\\..*$", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  const char *repository_id = NULL;
+  JsonNode *root;
+
+  if (json_parser_load_from_data (parser, json, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+      json_object_has_member (json_node_get_object (root), "identificativoRep"))
+    repository_id = json_object_get_string_member (json_node_get_object (root), "identificativoRep");
+  if (repository_id != NULL && g_regex_match (shape, repository_id, 0, &match))
+    {
+      g_autofree char *region = g_match_info_fetch (match, 1);
+      guint64 code = g_ascii_strtoull (region, NULL, 10);
+
+      /* Region codes (010 … 200, leading 0 dropped) and the national ones. */
+      if ((code >= 10 && code <= 200 && code % 10 == 0) || code == 41 || code == 42 || code == 999 || code == 950)
+        return NULL;
+    }
+  return sintesi_sim_problem_new (400, "/msg/generic-error", "Errore generico.", "/request-invalid-date-format",
+                                  "Error: Invalid format for repositoryUniqueId");
 }

@@ -9,6 +9,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "sintesi-cda.h"
+#include "sintesi-rules.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -73,6 +76,20 @@ SintesiSimProblem *sintesi_sim_check_file         (GBytes     *pdf,
 
 SintesiSimProblem *sintesi_sim_check_attachment_hash (GBytes     *pdf,
                                                       const char *signature_header);
+
+/* §5.1 step 11: a PAdES signature that verifies (Toscana needs it). */
+SintesiSimProblem *sintesi_sim_check_signature_of_pdf (GBytes *pdf);
+/* §5.1 steps 13–14: resource_hl7_type and person_id against the CDA. */
+SintesiSimProblem *sintesi_sim_check_cda_against_token (const SintesiCda    *cda,
+                                                        const char          *signature_header,
+                                                        SintesiSimOperation  operation);
+/* §5.1 step 16: the validator (package may be NULL: built-in checks only).
+ * Non-blocking schematron reports come back in *out_warning. */
+SintesiSimProblem *sintesi_sim_check_validation (const SintesiCda    *cda,
+                                                 SintesiRulesPackage *package,
+                                                 char               **out_warning);
+/* §5.1 step 20: identificativoRep's shape and region. */
+SintesiSimProblem *sintesi_sim_check_repository_id (const char *request_body_json);
 
 SintesiSimOperation sintesi_sim_operation_from_string (const char *name);
 

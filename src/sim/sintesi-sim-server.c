@@ -6,7 +6,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sintesi-paths.h"
+#include "sintesi-pdf.h"
 #include "sintesi-sim-checks.h"
+#include "sintesi-validation.h"
 #include "sintesi-sim-server.h"
 
 G_DEFINE_QUARK (sintesi-sim-error-quark, sintesi_sim_error)
@@ -52,6 +55,8 @@ struct _SintesiSimServer
   GHashTable    *documents;    /* id → Document* */
   GPtrArray     *events;       /* StatusEvent* */
   GPtrArray     *hung;         /* SoupServerMessage* paused for ever */
+  SintesiRulesPackage *rules;  /* NULL: built-in checks stand in for the validator */
+  char          *state_file;   /* NULL: documents and events live in memory */
 };
 
 G_DEFINE_FINAL_TYPE (SintesiSimServer, sintesi_sim_server, G_TYPE_OBJECT)
@@ -137,6 +142,7 @@ sintesi_sim_config_clear (SintesiSimConfig *config)
   g_clear_object (&config->certificate);
   g_clear_pointer (&config->client_ca_file, g_free);
   g_clear_pointer (&config->rules_dir, g_free);
+  g_clear_pointer (&config->state_file, g_free);
   g_clear_pointer (&config->faults, g_ptr_array_unref);
 }
 
@@ -243,6 +249,120 @@ add_event (SintesiSimServer *self,
   event->document_id = g_strdup (document_id);
   event->message = g_strdup (message);
   g_ptr_array_add (self->events, event);
+}
+
+/* ---- the state across runs (--state) ---- */
+
+static const char * const document_states[] = { "active", "replaced", "deleted" };
+
+static void
+save_state (SintesiSimServer *self)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GHashTableIter iter;
+  Document *document;
+
+  if (self->state_file == NULL)
+    return;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "documents");
+  json_builder_begin_array (builder);
+  g_hash_table_iter_init (&iter, self->documents);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &document))
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, document->id);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, document_states[document->state]);
+      json_builder_set_member_name (builder, "workflowInstanceId");
+      json_builder_add_string_value (builder, document->workflow_instance_id);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      StatusEvent *event = g_ptr_array_index (self->events, i);
+      const char *names[] = { "workflowInstanceId", "traceId", "eventType", "eventStatus", "eventDate",
+                              "identificativoDocumento", "message" };
+      const char *values[] = { event->workflow_instance_id, event->trace_id, event->event_type, event->event_status,
+                               event->event_date, event->document_id, event->message };
+
+      json_builder_begin_object (builder);
+      for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+        if (values[k] != NULL)
+          {
+            json_builder_set_member_name (builder, names[k]);
+            json_builder_add_string_value (builder, values[k]);
+          }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  if (!sintesi_write_file_atomic (self->state_file, text, -1, 0600, &error))
+    g_warning ("cannot save the simulator state: %s", error->message);
+}
+
+static gboolean
+load_state (SintesiSimServer  *self,
+            GError           **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *root;
+  JsonArray *array;
+
+  if (!g_file_test (self->state_file, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!json_parser_load_from_file (parser, self->state_file, &local_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SINTESI_SIM_ERROR, SINTESI_SIM_ERROR_CONFIG,
+                   _("The simulator state “%s” is unreadable: %s"), self->state_file,
+                   local_error != NULL ? local_error->message : "not a JSON object");
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  array = json_object_has_member (root, "documents") ? json_object_get_array_member (root, "documents") : NULL;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *item = json_array_get_object_element (array, i);
+      Document *document = g_new0 (Document, 1);
+      const char *state = json_object_get_string_member_with_default (item, "state", "active");
+
+      document->id = g_strdup (json_object_get_string_member_with_default (item, "id", ""));
+      document->workflow_instance_id = g_strdup (json_object_get_string_member_with_default (item, "workflowInstanceId", ""));
+      document->state = g_str_equal (state, "deleted") ? DOCUMENT_DELETED
+                        : g_str_equal (state, "replaced") ? DOCUMENT_REPLACED : DOCUMENT_ACTIVE;
+      g_hash_table_insert (self->documents, document->id, document);
+    }
+  array = json_object_has_member (root, "events") ? json_object_get_array_member (root, "events") : NULL;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *item = json_array_get_object_element (array, i);
+      StatusEvent *event = g_new0 (StatusEvent, 1);
+
+      event->workflow_instance_id = g_strdup (json_object_get_string_member_with_default (item, "workflowInstanceId", ""));
+      event->trace_id = g_strdup (json_object_get_string_member_with_default (item, "traceId", ""));
+      event->event_type = g_strdup (json_object_get_string_member_with_default (item, "eventType", ""));
+      event->event_status = g_strdup (json_object_get_string_member_with_default (item, "eventStatus", ""));
+      event->event_date = g_strdup (json_object_get_string_member_with_default (item, "eventDate", ""));
+      event->document_id = g_strdup (json_object_get_string_member_with_default (item, "identificativoDocumento", ""));
+      event->message = g_strdup (json_object_get_string_member_with_default (item, "message", NULL));
+      g_ptr_array_add (self->events, event);
+    }
+  return TRUE;
 }
 
 /* ---- answering ---- */
@@ -447,6 +567,9 @@ handle_publication (SintesiSimServer    *self,
   g_auto(Multipart) parts = { 0 };
   g_autoptr(SintesiSimProblem) problem = NULL;
   g_autofree char *workflow_instance_id = NULL;
+  g_autofree char *warning = NULL;
+  g_autoptr(GBytes) cda_xml = NULL;
+  g_autoptr(SintesiCda) cda = NULL;
   const char *document_id;
   Document *old = NULL;
   Document *document;
@@ -490,9 +613,52 @@ handle_publication (SintesiSimServer    *self,
   document_id = body_string (parts.request_body, "identificativoDoc");
   if (document_id == NULL)
     document_id = path_id;
-  workflow_instance_id = make_workflow_instance_id (document_id, TRUE);
+
+  /* Steps 11–16: signature, cda.xml, the token against the CDA, the
+   * workflowInstanceId from the CDA's id, validation. */
+  problem = sintesi_sim_check_signature_of_pdf (parts.file);
+  if (problem == NULL)
+    {
+      cda_xml = sintesi_pdf_get_attachment (parts.file, "cda.xml", NULL);
+      if (cda_xml == NULL || (cda = sintesi_cda_load_bytes (cda_xml, "cda.xml", 0, NULL)) == NULL)
+        {
+          problem = sintesi_sim_problem_new (400, "/msg/cda-element", "Errore in fase di estrazione del CDA.",
+                                             "/cda-extraction", "Impossibile estrarre il CDA dall'allegato cda.xml");
+          problem->with_workflow_id = TRUE;
+        }
+    }
+  if (problem == NULL)
+    problem = sintesi_sim_check_cda_against_token (cda, signature, operation);
+  if (problem != NULL)
+    {
+      answer_problem (answer, problem, trace_id, NULL);
+      return;
+    }
+  if (cda->id.root != NULL && cda->id.extension != NULL)
+    {
+      g_autofree char *cda_id = g_strconcat (cda->id.root, "^", cda->id.extension, NULL);
+      workflow_instance_id = make_workflow_instance_id (cda_id, TRUE);
+    }
+  else
+    {
+      problem = sintesi_sim_problem_new (400, "/msg/workflow-id-error-extraction", "Errore generico.",
+                                         "/msg/workflow-id-error-extraction", "Il CDA non ha un id");
+      answer_problem (answer, problem, trace_id, NULL);
+      return;
+    }
+  problem = sintesi_sim_check_validation (cda, self->rules, &warning);
+  if (problem != NULL)
+    {
+      add_event (self, workflow_instance_id, trace_id,
+                 operation == SINTESI_SIM_OP_REPLACE ? "VALIDATION_FOR_REPLACE" : "VALIDATION_FOR_PUBLICATION",
+                 "BLOCKING_ERROR", document_id, problem->detail);
+      answer_problem (answer, problem, trace_id, workflow_instance_id);
+      return;
+    }
 
   problem = sintesi_sim_check_attachment_hash (parts.file, signature);
+  if (problem == NULL)
+    problem = sintesi_sim_check_repository_id (parts.request_body);
   if (problem != NULL)
     {
       add_event (self, workflow_instance_id, trace_id, "VALIDATION_FOR_PUBLICATION", "BLOCKING_ERROR", document_id, problem->title);
@@ -535,7 +701,7 @@ handle_publication (SintesiSimServer    *self,
   add_event (self, workflow_instance_id, trace_id,
              operation == SINTESI_SIM_OP_REPLACE ? "REPLACE" : "PUBLICATION", "SUCCESS", document_id, NULL);
   add_event (self, workflow_instance_id, trace_id, "SEND_TO_INI", "SUCCESS", document_id, NULL);
-  answer_success (answer, 202, trace_id, workflow_instance_id, "");
+  answer_success (answer, 202, trace_id, workflow_instance_id, warning != NULL ? warning : "");
 }
 
 static void
@@ -817,6 +983,7 @@ process (Pending *pending)
   if (!pending->no_cart_id)
     answer.cart_id = g_uuid_string_random ();
   route (pending->self, pending->msg, pending->path, trace_id, &answer);
+  save_state (pending->self);
   if (pending->truncate)
     send_truncated (pending->msg, &answer);
   else
@@ -953,6 +1120,8 @@ sintesi_sim_server_finalize (GObject *object)
   g_hash_table_unref (self->documents);
   g_ptr_array_unref (self->events);
   g_ptr_array_unref (self->hung);
+  g_clear_object (&self->rules);
+  g_free (self->state_file);
   G_OBJECT_CLASS (sintesi_sim_server_parent_class)->finalize (object);
 }
 
@@ -1028,6 +1197,24 @@ sintesi_sim_server_new (const SintesiSimConfig  *config,
       *copy = *fault;
       copy->path_prefix = g_strdup (fault->path_prefix);
       g_ptr_array_add (self->faults, copy);
+    }
+
+  if (config->state_file != NULL)
+    {
+      self->state_file = g_strdup (config->state_file);
+      if (!load_state (self, error))
+        return NULL;
+    }
+  if (config->rules_dir != NULL)
+    {
+      /* Compiled once: every request is validated with it. */
+      self->rules = sintesi_validation_open_rules (config->rules_dir, &local_error);
+      if (self->rules == NULL || !sintesi_rules_package_load (self->rules, &local_error))
+        {
+          g_set_error (error, SINTESI_SIM_ERROR, SINTESI_SIM_ERROR_CONFIG,
+                       _("Cannot use the rules package: %s"), local_error->message);
+          return NULL;
+        }
     }
 
   self->server = soup_server_new ("tls-certificate", certificate, "server-header", "sintesi-gateway-sim", NULL);

@@ -48,6 +48,7 @@ typedef struct
   GTlsCertificate *certificate;  /* or the certificate itself (the sandbox's) */
   char      *client_ca_file;  /* CA that client certificates must chain to */
   char      *rules_dir;       /* optional rules package for CDA validation */
+  char      *state_file;      /* keep documents and events here across runs */
   GPtrArray *faults;          /* SintesiSimFault* */
 } SintesiSimConfig;
 
