@@ -6,7 +6,13 @@
 #include <string.h>
 
 #include "sintesi-cli-commands.h"
+#include "sintesi-cda.h"
+#include "sintesi-keystore.h"
+#include "sintesi-paths.h"
 #include "sintesi-pdf.h"
+#include "sintesi-profile.h"
+#include "sintesi-sandbox.h"
+#include "sintesi-submission.h"
 
 typedef struct
 {
@@ -136,7 +142,111 @@ pdf_inspect (SintesiCli  *cli,
 }
 
 /* `pdf build` joins this table when the signing side lands. */
+/* pdf build: what a physician would send, without sending it. */
+static int
+pdf_build (SintesiCli  *cli,
+           int          argc,
+           char       **argv)
+{
+  g_autofree char *profile_name = NULL;
+  g_autofree char *cda_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *signer_cn = NULL;
+  g_autofree char *document_id = NULL;
+  gboolean password_stdin = FALSE;
+  gsize length;
+  g_autoptr(SintesiProfile) profile = NULL;
+  g_autoptr(SintesiKeystore) keystore = NULL;
+  g_autoptr(SintesiCredential) sign = NULL;
+  g_autoptr(SintesiCda) cda_facts = NULL;
+  g_autoptr(GBytes) cda = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  SintesiSandbox *sandbox = NULL;
+  const char *passphrase;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, N_("The physician profile whose signature certificate (S1) signs"), "NAME" },
+    { "cda", 0, 0, G_OPTION_ARG_FILENAME, &cda_path, N_("The CDA to render, attach and sign"), "FILE" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Where to write the signed PDF"), "OUT.pdf" },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, N_("Read the credentials passphrase from standard input (when no keyring holds it)"), NULL },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, N_("Read the credentials passphrase from a file"), "FILE" },
+    { NULL }
+  };
+
+  if (!sintesi_cli_parse_options (cli, "pdf build", "--profile NAME --cda FILE --out OUT.pdf",
+                                  _("Renders the human-readable pages of a PSS, attaches it as cda.xml and signs it (PAdES)."),
+                                  entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (profile_name == NULL || cda_path == NULL || out == NULL || argc > 1)
+    return sintesi_cli_usage_error (cli, "%s", _("pdf build needs --profile NAME, --cda FILE and --out OUT.pdf."));
+
+  if (!g_file_get_contents (cda_path, &contents, &length, &error))
+    return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+  cda = g_bytes_new_take (g_steal_pointer (&contents), length);
+  cda_facts = sintesi_cda_load_bytes (cda, cda_path, 0, &error);
+  if (cda_facts == NULL)
+    return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_REFUSED, error);
+
+  if (g_str_equal (profile_name, SINTESI_SANDBOX_PROFILE) && !sintesi_profile_exists (profile_name))
+    sandbox = sintesi_sandbox_start (&error);
+  if (error == NULL)
+    profile = sintesi_profile_load (profile_name, &error);
+  if (profile != NULL && sandbox == NULL &&
+      sintesi_profile_get_environment (profile) == SINTESI_ENVIRONMENT_SANDBOX)
+    sandbox = sintesi_sandbox_start (&error);
+  if (error == NULL && (password_stdin || password_file != NULL))
+    password = sintesi_cli_read_password (password_stdin, password_file, &error);
+  passphrase = password != NULL ? password : sandbox != NULL ? sintesi_sandbox_get_key_passphrase (sandbox) : NULL;
+  if (error == NULL)
+    keystore = sintesi_keystore_new (profile_name, NULL, &error);
+  if (keystore != NULL)
+    sign = sintesi_keystore_load (keystore, SINTESI_CREDENTIAL_SLOT_SIGN, passphrase, &error);
+  if (sign == NULL)
+    {
+      sintesi_sandbox_stop (sandbox);
+      return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+    }
+
+  pdf = sintesi_submission_sign_cda (cda, sign, &error);
+  sintesi_sandbox_stop (sandbox);
+  if (pdf == NULL)
+    return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_REFUSED, error);
+  if (!sintesi_write_file_atomic (out, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), 0600, &error))
+    return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+  signer_cn = sintesi_credential_get_cn (sign);
+  document_id = sintesi_cda_identificativo_doc (cda_facts, NULL);
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, out);
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, (gint64) g_bytes_get_size (pdf));
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, sha256);
+      add_nullable_string (builder, "signer_cn", signer_cn);
+      add_nullable_string (builder, "document_id", document_id);
+      json_builder_end_object (builder);
+      sintesi_cli_print_json (cli, json_builder_get_root (builder));
+    }
+  else
+    printf (_("Wrote %s, signed by %s.\n"), out, signer_cn);
+  if (password != NULL)
+    sintesi_credentials_wipe (password, strlen (password));
+  return SINTESI_CLI_EXIT_OK;
+}
+
 static const PdfSubcommand subcommands[] = {
+  { "build", pdf_build, N_("Render, attach cda.xml and sign a PSS with the profile’s S1 certificate") },
   { "inspect", pdf_inspect, N_("Show the cda.xml attachment and the signatures of a PDF") },
 };
 
