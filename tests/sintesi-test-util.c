@@ -154,3 +154,25 @@ sintesi_test_have_program (const char *name)
 
   return path != NULL;
 }
+
+GBytes *
+sintesi_test_pdf_from_objects (const char * const *objects,
+                               guint               n_objects)
+{
+  GString *pdf = g_string_new ("%PDF-1.7\n");
+  g_autofree gsize *offsets = g_new (gsize, n_objects);
+  gsize xref;
+
+  for (guint i = 0; i < n_objects; i++)
+    {
+      offsets[i] = pdf->len;
+      g_string_append_printf (pdf, "%u 0 obj\n%s\nendobj\n", i + 1, objects[i]);
+    }
+  xref = pdf->len;
+  g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f\r\n", n_objects + 1);
+  for (guint i = 0; i < n_objects; i++)
+    g_string_append_printf (pdf, "%010u 00000 n\r\n", (guint) offsets[i]);
+  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%u\n%%%%EOF\n",
+                          n_objects + 1, (guint) xref);
+  return g_string_free_to_bytes (pdf);
+}

@@ -728,22 +728,9 @@ write_pdf_with_form (const char *path)
     "<< /Fields [6 0 R] /DA (/Helv 0 Tf 0 g) >>",
     "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Signature1) /Rect [72 700 300 720] /P 3 0 R /V (nota) >>",
   };
-  g_autoptr(GString) pdf = g_string_new ("%PDF-1.7\n");
-  gsize offsets[G_N_ELEMENTS (objects)];
-  gsize xref;
+  g_autoptr(GBytes) pdf = sintesi_test_pdf_from_objects (objects, G_N_ELEMENTS (objects));
 
-  for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
-    {
-      offsets[i] = pdf->len;
-      g_string_append_printf (pdf, "%u 0 obj\n%s\nendobj\n", i + 1, objects[i]);
-    }
-  xref = pdf->len;
-  g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f\r\n", (guint) G_N_ELEMENTS (objects) + 1);
-  for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
-    g_string_append_printf (pdf, "%010u 00000 n\r\n", (guint) offsets[i]);
-  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%u\n%%%%EOF\n",
-                          (guint) G_N_ELEMENTS (objects) + 1, (guint) xref);
-  g_assert_true (g_file_set_contents (path, pdf->str, pdf->len, NULL));
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), NULL));
 }
 
 static void

@@ -612,7 +612,7 @@ test_missing_m (void)
 /* ---- where the gateway looks for cda.xml ------------------------------ */
 
 /* A one-page PDF whose /EmbeddedFiles tree is `tree`; the embedded file
- * stream is object 4 and holds `payload`. qpdf checks the file is sound. */
+ * stream is object 4 and holds `payload`. */
 static GBytes *
 pdf_with_tree (const char *tree,
                const char *payload)
@@ -626,22 +626,8 @@ pdf_with_tree (const char *tree,
     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
     stream,
   };
-  GString *pdf = g_string_new ("%PDF-1.7\n");
-  gsize offsets[G_N_ELEMENTS (objects)];
-  gsize xref;
 
-  for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
-    {
-      offsets[i] = pdf->len;
-      g_string_append_printf (pdf, "%u 0 obj\n%s\nendobj\n", i + 1, objects[i]);
-    }
-  xref = pdf->len;
-  g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f\r\n", (guint) G_N_ELEMENTS (objects) + 1);
-  for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
-    g_string_append_printf (pdf, "%010u 00000 n\r\n", (guint) offsets[i]);
-  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%u\n%%%%EOF\n",
-                          (guint) G_N_ELEMENTS (objects) + 1, (guint) xref);
-  return g_string_free_to_bytes (pdf);
+  return sintesi_test_pdf_from_objects (objects, G_N_ELEMENTS (objects));
 }
 
 static void
