@@ -308,88 +308,67 @@ read_cda (qpdf_data    q,
   return NULL;
 }
 
-static void
-collect_signatures (qpdf_data   q,
-                    qpdf_oh     fields,
-                    gboolean    inherited_sig,
-                    guint       depth,
-                    GPtrArray  *signatures,
-                    GPtrArray  *names)
-{
-  int n;
-
-  if (!qpdf_oh_is_array (q, fields) || depth > 8)
-    return;
-  n = qpdf_oh_get_array_n_items (q, fields);
-  for (int i = 0; i < n; i++)
-    {
-      qpdf_oh field = qpdf_oh_get_array_item (q, fields, i);
-      qpdf_oh ft, value, range, contents, title;
-      gboolean is_sig;
-
-      if (!qpdf_oh_is_dictionary (q, field))
-        continue;
-      title = qpdf_oh_get_key (q, field, "/T");
-      if (names != NULL && depth == 0 && qpdf_oh_is_string (q, title))
-        g_ptr_array_add (names, g_strdup (qpdf_oh_get_utf8_value (q, title)));
-
-      ft = qpdf_oh_get_key (q, field, "/FT");
-      is_sig = qpdf_oh_is_name (q, ft) ? qpdf_oh_is_name_and_equals (q, ft, "/Sig") : inherited_sig;
-      collect_signatures (q, qpdf_oh_get_key (q, field, "/Kids"), is_sig, depth + 1, signatures, NULL);
-
-      value = qpdf_oh_get_key (q, field, "/V");
-      if (!is_sig || !qpdf_oh_is_dictionary (q, value))
-        continue;
-
-      {
-        PadesSignature *sig = g_new0 (PadesSignature, 1);
-        const char *raw;
-        size_t raw_len = 0;
-
-        sig->field_name = g_strdup (qpdf_oh_is_string (q, title) ? qpdf_oh_get_utf8_value (q, title) : "?");
-        sig->has_time = qpdf_oh_is_string (q, qpdf_oh_get_key (q, value, "/M"));
-        range = qpdf_oh_get_key (q, value, "/ByteRange");
-        contents = qpdf_oh_get_key (q, value, "/Contents");
-        if (qpdf_oh_is_array (q, range) && qpdf_oh_get_array_n_items (q, range) == 4)
-          {
-            gboolean ok = TRUE;
-
-            for (int k = 0; k < 4; k++)
-              {
-                qpdf_oh item = qpdf_oh_get_array_item (q, range, k);
-                long long v;
-
-                if (!qpdf_oh_is_integer (q, item) ||
-                    !qpdf_oh_get_value_as_longlong (q, item, &v) || v < 0)
-                  ok = FALSE;
-                else
-                  sig->range[k] = (guint64) v;
-              }
-            if (!ok)
-              memset (sig->range, 0, sizeof sig->range);
-          }
-        if (qpdf_oh_is_string (q, contents))
-          {
-            raw = qpdf_oh_get_binary_string_value (q, contents, &raw_len);
-            sig->contents = g_bytes_new (raw, raw_len);
-          }
-        g_ptr_array_add (signatures, sig);
-      }
-    }
-}
-
-/* Signature fields with a value, in AcroForm order; names (optional) gets
- * the top-level field names, to pick a new one that is not taken. */
+/* The signature fields with a value (found by the pdf unit), with what
+ * verifying needs read from their /V: the four /ByteRange numbers (all 0
+ * when malformed), /Contents and whether /M is there. */
 static GPtrArray *
-find_signatures (qpdf_data  q,
-                 GPtrArray *names)
+find_signatures (qpdf_data q)
 {
   GPtrArray *signatures = g_ptr_array_new_with_free_func ((GDestroyNotify) pades_signature_free);
-  qpdf_oh acroform = qpdf_oh_get_key_if_dict (q, qpdf_get_root (q), "/AcroForm");
+  g_autoptr(GArray) fields = sintesi_pdf_qpdf_signature_fields (q);
 
-  if (qpdf_oh_is_dictionary (q, acroform))
-    collect_signatures (q, qpdf_oh_get_key (q, acroform, "/Fields"), FALSE, 0, signatures, names);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const SintesiPdfSignatureField *field = &g_array_index (fields, SintesiPdfSignatureField, i);
+      PadesSignature *sig = g_new0 (PadesSignature, 1);
+      qpdf_oh range = qpdf_oh_get_key (q, field->value, "/ByteRange");
+      qpdf_oh contents = qpdf_oh_get_key (q, field->value, "/Contents");
+
+      sig->field_name = g_strdup (field->field_name != NULL ? field->field_name : "?");
+      sig->has_time = qpdf_oh_is_string (q, qpdf_oh_get_key (q, field->value, "/M"));
+      if (qpdf_oh_is_array (q, range) && qpdf_oh_get_array_n_items (q, range) == 4)
+        {
+          for (int k = 0; k < 4; k++)
+            {
+              qpdf_oh item = qpdf_oh_get_array_item (q, range, k);
+              long long v;
+
+              if (!qpdf_oh_is_integer (q, item) || !qpdf_oh_get_value_as_longlong (q, item, &v) || v < 0)
+                {
+                  memset (sig->range, 0, sizeof sig->range);
+                  break;
+                }
+              sig->range[k] = (guint64) v;
+            }
+        }
+      if (qpdf_oh_is_string (q, contents))
+        {
+          size_t raw_len = 0;
+          const char *raw = qpdf_oh_get_binary_string_value (q, contents, &raw_len);
+
+          sig->contents = g_bytes_new (raw, raw_len);
+        }
+      g_ptr_array_add (signatures, sig);
+    }
   return signatures;
+}
+
+/* The names of the top-level form fields, so that a new one is not taken. */
+static GPtrArray *
+top_level_field_names (qpdf_data q)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  qpdf_oh fields = qpdf_oh_get_key_if_dict (q, qpdf_oh_get_key_if_dict (q, qpdf_get_root (q), "/AcroForm"), "/Fields");
+  int n = qpdf_oh_is_array (q, fields) ? qpdf_oh_get_array_n_items (q, fields) : 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      qpdf_oh title = qpdf_oh_get_key_if_dict (q, qpdf_oh_get_array_item (q, fields, i), "/T");
+
+      if (qpdf_oh_is_string (q, title))
+        g_ptr_array_add (names, g_strdup (qpdf_oh_get_utf8_value (q, title)));
+    }
+  return names;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -880,8 +859,7 @@ build_increment (qpdf_data                      q,
                  GError                       **error)
 {
   g_autoptr(GArray) xref = g_array_new (FALSE, FALSE, sizeof (XrefEntry));
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *date = NULL;
   g_autofree char *field_ref = NULL;
@@ -928,7 +906,7 @@ build_increment (qpdf_data                      q,
   if (xref_stream)
     stream_id = next++;
 
-  existing = find_signatures (q, names);
+  names = top_level_field_names (q);
   for (guint n = 1; ; n++)
     {
       g_autofree char *candidate = g_strdup_printf ("Signature%u", n);
@@ -1146,7 +1124,7 @@ check_signed_buffer (PadesBuffer  *buf,
   q = open_pdf (buf->data, buf->len, error);
   if (q == NULL)
     return FALSE;
-  signatures = find_signatures (q, NULL);
+  signatures = find_signatures (q);
   if (!check_qpdf_clean (q, error))
     return FALSE;
   if (signatures->len == 0)
@@ -1195,7 +1173,7 @@ self_check (PadesBuffer   *buf,
   q = open_pdf (buf->data, buf->len, &local);
   if (q != NULL)
     {
-      signatures = find_signatures (q, NULL);
+      signatures = find_signatures (q);
       cda_after = read_cda (q, &local);
       if (cda_after != NULL && check_qpdf_clean (q, &local))
         {
@@ -1386,7 +1364,7 @@ classify_data (const guint8       *data,
   q = open_pdf (data, len, error);
   if (q == NULL)
     return FALSE;
-  signatures = find_signatures (q, NULL);
+  signatures = find_signatures (q);
   if (!check_qpdf_clean (q, error))
     return FALSE;
   *out_state = signatures->len > 0 ? SINTESI_PADES_STATE_SIGNED : SINTESI_PADES_STATE_UNSIGNED;

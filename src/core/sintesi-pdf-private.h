@@ -18,6 +18,16 @@ G_BEGIN_DECLS
 GBytes            *sintesi_pdf_qpdf_get_cda      (qpdf_data      q,
                                                   GError       **error);
 
+typedef struct
+{
+  char    *field_name;  /* fully qualified ("a.b"), or NULL when no /T */
+  qpdf_oh  value;       /* the signature dictionary (/V) */
+} SintesiPdfSignatureField;
+
+/* Every signature field with a value, in AcroForm order (/FT inherited,
+ * cycles and depth bounded). Element type: SintesiPdfSignatureField. */
+GArray            *sintesi_pdf_qpdf_signature_fields (qpdf_data  q);
+
 /* The certificate in pkcs7 that info's SignerInfo names (subject key id,
  * or issuer and serial), or NULL. The caller deinits it. */
 gnutls_x509_crt_t  sintesi_pdf_cms_find_signer   (gnutls_pkcs7_t                        pkcs7,

@@ -666,16 +666,10 @@ sintesi_pdf_ber_to_der (const guint8  *data,
 
 /* ---- (c) reading signatures -------------------------------------------- */
 
-typedef struct
-{
-  char    *field_name;
-  qpdf_oh  value;
-} SignatureField;
-
 static void
 signature_field_clear (gpointer data)
 {
-  g_free (((SignatureField *) data)->field_name);
+  g_free (((SintesiPdfSignatureField *) data)->field_name);
 }
 
 /* Walks the AcroForm field tree; /FT is inheritable, names join with ".". */
@@ -707,7 +701,7 @@ collect_signature_fields (qpdf_data   q,
   value = dict_get (q, field, "/V");
   if (g_strcmp0 (type, "Sig") == 0 && value != 0 && qpdf_oh_is_dictionary (q, value))
     {
-      SignatureField entry = { g_strdup (full_name), value };
+      SintesiPdfSignatureField entry = { g_strdup (full_name), value };
 
       g_array_append_val (fields, entry);
     }
@@ -722,10 +716,10 @@ collect_signature_fields (qpdf_data   q,
     }
 }
 
-static GArray *
-signature_fields (qpdf_data q)
+GArray *
+sintesi_pdf_qpdf_signature_fields (qpdf_data q)
 {
-  GArray *fields = g_array_new (FALSE, FALSE, sizeof (SignatureField));
+  GArray *fields = g_array_new (FALSE, FALSE, sizeof (SintesiPdfSignatureField));
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   qpdf_oh list = dict_get (q, dict_get (q, qpdf_get_root (q), "/AcroForm"), "/Fields");
 
@@ -992,10 +986,10 @@ verify_cms (SintesiPdfSignature *signature,
 }
 
 static SintesiPdfSignature *
-read_signature (qpdf_data       q,
-                const SignatureField *field,
-                const guint8   *data,
-                gsize           size)
+read_signature (qpdf_data                       q,
+                const SintesiPdfSignatureField *field,
+                const guint8                   *data,
+                gsize                           size)
 {
   SintesiPdfSignature *signature = g_new0 (SintesiPdfSignature, 1);
   qpdf_oh range = dict_get (q, field->value, "/ByteRange");
@@ -1061,10 +1055,10 @@ sintesi_pdf_get_signatures (GBytes  *pdf_bytes,
     return NULL;
   data = g_bytes_get_data (pdf_bytes, &size);
 
-  fields = signature_fields (pdf.q);
+  fields = sintesi_pdf_qpdf_signature_fields (pdf.q);
   signatures = g_ptr_array_new_with_free_func ((GDestroyNotify) sintesi_pdf_signature_free);
   for (guint i = 0; i < fields->len; i++)
-    g_ptr_array_add (signatures, read_signature (pdf.q, &g_array_index (fields, SignatureField, i), data, size));
+    g_ptr_array_add (signatures, read_signature (pdf.q, &g_array_index (fields, SintesiPdfSignatureField, i), data, size));
   if (take_qpdf_error (pdf.q, error))
     return NULL;
   return g_steal_pointer (&signatures);
@@ -1131,7 +1125,7 @@ sintesi_pdf_attach_cda (GBytes  *pdf_bytes,
   q = pdf.q;
 
   /* qpdf rewrites the whole file, which would break any signature. */
-  fields = signature_fields (q);
+  fields = sintesi_pdf_qpdf_signature_fields (q);
   if (fields->len > 0)
     {
       g_set_error_literal (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_SIGNED,
