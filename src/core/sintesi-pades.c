@@ -385,49 +385,29 @@ invalid (GError     **error,
   return FALSE;
 }
 
-/* Imports the CMS in /Contents (trailing zero padding dropped): as it is
- * when GnuTLS reads it, else re-encoded from BER to DER (toolchain pitfall
- * 9: BouncyCastle writes BER; the signed attributes inside are DER already,
- * so the signature over them is untouched). */
+/* Imports the CMS in /Contents through the pdf unit (BER, as BouncyCastle
+ * writes it, becomes DER: toolchain pitfall 9; the signed attributes inside
+ * are DER already, so the signature over them is untouched). */
 static gnutls_pkcs7_t
 import_cms (PadesSignature  *sig,
             GError         **error)
 {
-  gsize len, used = 0;
+  gsize len;
   const guint8 *p = g_bytes_get_data (sig->contents, &len);
-  g_autoptr(GBytes) normalised = NULL;
-  gnutls_pkcs7_t p7 = NULL;
-  gnutls_datum_t der;
+  g_autoptr(GBytes) der = NULL;
+  gnutls_pkcs7_t p7;
   int rc;
 
-  if (len > 0)
-    normalised = sintesi_pdf_ber_to_der (p, len, &used, NULL);
-  if (normalised == NULL)
+  p7 = sintesi_pdf_cms_import (p, len, &der, NULL, &rc);
+  if (der == NULL)
     {
       invalid (error, sig->field_name, _("its /Contents holds no CMS signature."));
       return NULL;
     }
-
-  gnutls_pkcs7_init (&p7);
-  der.data = (unsigned char *) p;
-  der.size = used;
-  rc = gnutls_pkcs7_import (p7, &der, GNUTLS_X509_FMT_DER);
-  if (rc < 0)
-    {
-      gnutls_pkcs7_deinit (p7);
-      gnutls_pkcs7_init (&p7);
-      der.data = (unsigned char *) g_bytes_get_data (normalised, NULL);
-      der.size = g_bytes_get_size (normalised);
-      rc = gnutls_pkcs7_import (p7, &der, GNUTLS_X509_FMT_DER);
-    }
-  if (rc < 0)
-    {
-      gnutls_pkcs7_deinit (p7);
-      g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_UNREADABLE_SIGNATURE,
-                   _("The signature “%s” is in a form this program cannot read (%s)."),
-                   sig->field_name, gnutls_strerror (rc));
-      return NULL;
-    }
+  if (p7 == NULL)
+    g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_UNREADABLE_SIGNATURE,
+                 _("The signature “%s” is in a form this program cannot read (%s)."),
+                 sig->field_name, gnutls_strerror (rc));
   return p7;
 }
 

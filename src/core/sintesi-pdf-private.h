@@ -28,6 +28,17 @@ typedef struct
  * cycles and depth bounded). Element type: SintesiPdfSignatureField. */
 GArray            *sintesi_pdf_qpdf_signature_fields (qpdf_data  q);
 
+/* The CMS SignedData at the start of a /Contents value (zero padding after
+ * it ignored), re-encoded from BER to DER first (GnuTLS reads only DER).
+ * *out_der gets the DER, or NULL when the bytes are not ASN.1 at all;
+ * *out_ber_encoded (may be NULL) whether that changed the bytes;
+ * *out_status the GnuTLS status. NULL unless GnuTLS imported it. */
+gnutls_pkcs7_t     sintesi_pdf_cms_import        (const guint8  *contents,
+                                                  gsize          length,
+                                                  GBytes       **out_der,
+                                                  gboolean      *out_ber_encoded,
+                                                  int           *out_status);
+
 /* The certificate in pkcs7 that info's SignerInfo names (subject key id,
  * or issuer and serial), or NULL. The caller deinits it. */
 gnutls_x509_crt_t  sintesi_pdf_cms_find_signer   (gnutls_pkcs7_t                        pkcs7,

@@ -887,6 +887,43 @@ sintesi_pdf_cms_find_signer (gnutls_pkcs7_t                        pkcs7,
   return NULL;
 }
 
+gnutls_pkcs7_t
+sintesi_pdf_cms_import (const guint8  *contents,
+                        gsize          length,
+                        GBytes       **out_der,
+                        gboolean      *out_ber_encoded,
+                        int           *out_status)
+{
+  g_autoptr(GBytes) der = NULL;
+  gnutls_pkcs7_t pkcs7 = NULL;
+  gnutls_datum_t datum;
+  gsize consumed = 0;
+  int status;
+
+  *out_der = NULL;
+  *out_status = GNUTLS_E_ASN1_DER_ERROR;
+  der = sintesi_pdf_ber_to_der (contents, length, &consumed, NULL);
+  if (der == NULL)
+    return NULL;
+  if (out_ber_encoded != NULL)
+    *out_ber_encoded = g_bytes_get_size (der) != consumed ||
+                       memcmp (g_bytes_get_data (der, NULL), contents, consumed) != 0;
+  datum.data = (unsigned char *) g_bytes_get_data (der, NULL);
+  datum.size = (unsigned int) g_bytes_get_size (der);
+  status = gnutls_pkcs7_init (&pkcs7);
+  if (status >= 0)
+    status = gnutls_pkcs7_import (pkcs7, &datum, GNUTLS_X509_FMT_DER);
+  *out_status = status;
+  *out_der = g_steal_pointer (&der);
+  if (status < 0)
+    {
+      if (pkcs7 != NULL)
+        gnutls_pkcs7_deinit (pkcs7);
+      return NULL;
+    }
+  return pkcs7;
+}
+
 static char *
 certificate_cn (gnutls_x509_crt_t crt)
 {
@@ -906,38 +943,26 @@ verify_cms (SintesiPdfSignature *signature,
             GByteArray          *signed_data,
             char               **cms_signing_time)
 {
-  g_autoptr(GError) ber_error = NULL;
   g_autoptr(GBytes) der = NULL;
   gnutls_pkcs7_t pkcs7 = NULL;
   gnutls_pkcs7_signature_info_st info;
   gnutls_x509_crt_t signer = NULL;
-  gnutls_datum_t datum, data_datum;
-  gsize consumed = 0;
+  gnutls_datum_t data_datum;
   int status;
 
-  der = sintesi_pdf_ber_to_der (contents, contents_length, &consumed, &ber_error);
+  pkcs7 = sintesi_pdf_cms_import (contents, contents_length, &der, &signature->ber_encoded, &status);
   if (der == NULL)
     {
       signature->problem = g_strdup (_("The signature value cannot be read: it is not a CMS structure."));
       return;
     }
-  signature->ber_encoded = g_bytes_get_size (der) != consumed ||
-                           memcmp (g_bytes_get_data (der, NULL), contents, consumed) != 0;
   signature->cms = g_bytes_ref (der);
-
-  datum.data = (unsigned char *) g_bytes_get_data (der, NULL);
-  datum.size = (unsigned int) g_bytes_get_size (der);
-  if (gnutls_pkcs7_init (&pkcs7) < 0)
-    {
-      signature->problem = g_strdup (_("The signature could not be checked."));
-      return;
-    }
-  status = gnutls_pkcs7_import (pkcs7, &datum, GNUTLS_X509_FMT_DER);
-  if (status < 0 || gnutls_pkcs7_get_signature_count (pkcs7) < 1)
+  if (pkcs7 == NULL || gnutls_pkcs7_get_signature_count (pkcs7) < 1)
     {
       signature->problem = g_strdup_printf (_("The signature value cannot be read as a CMS signature (%s)."),
                                             status < 0 ? gnutls_strerror (status) : _("no signer"));
-      gnutls_pkcs7_deinit (pkcs7);
+      if (pkcs7 != NULL)
+        gnutls_pkcs7_deinit (pkcs7);
       return;
     }
 
