@@ -611,30 +611,11 @@ test_missing_m (void)
 
 /* ---- where the gateway looks for cda.xml ------------------------------ */
 
-/* A one-page PDF whose /EmbeddedFiles tree is `tree`; the embedded file
- * stream is object 4 and holds `payload`. */
-static GBytes *
-pdf_with_tree (const char *tree,
-               const char *payload)
-{
-  g_autofree char *stream = g_strdup_printf ("<< /Type /EmbeddedFile /Length %u >>\nstream\n%s\nendstream",
-                                             (guint) strlen (payload), payload);
-  g_autofree char *catalog = g_strdup_printf ("<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles %s >> >>", tree);
-  const char *objects[] = {
-    catalog,
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
-    stream,
-  };
-
-  return sintesi_test_pdf_from_objects (objects, G_N_ELEMENTS (objects));
-}
-
 static void
 assert_gateway_finds (const char *tree,
                       gboolean    found)
 {
-  g_autoptr(GBytes) pdf = pdf_with_tree (tree, "<a/>");
+  g_autoptr(GBytes) pdf = sintesi_test_pdf_with_embedded_files (tree, "<a/>");
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) cda = sintesi_pdf_get_cda (pdf, &error);
 
