@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "sintesi-test-util.h"
 
@@ -160,4 +161,43 @@ sintesi_test_have_program (const char *name)
   g_autofree char *path = g_find_program_in_path (name);
 
   return path != NULL;
+}
+
+GBytes *
+sintesi_test_pdf_from_objects (const char * const *objects,
+                               guint               n_objects)
+{
+  GString *pdf = g_string_new ("%PDF-1.7\n");
+  g_autofree gsize *offsets = g_new (gsize, n_objects);
+  gsize xref;
+
+  for (guint i = 0; i < n_objects; i++)
+    {
+      offsets[i] = pdf->len;
+      g_string_append_printf (pdf, "%u 0 obj\n%s\nendobj\n", i + 1, objects[i]);
+    }
+  xref = pdf->len;
+  g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f\r\n", n_objects + 1);
+  for (guint i = 0; i < n_objects; i++)
+    g_string_append_printf (pdf, "%010u 00000 n\r\n", (guint) offsets[i]);
+  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%u\n%%%%EOF\n",
+                          n_objects + 1, (guint) xref);
+  return g_string_free_to_bytes (pdf);
+}
+
+GBytes *
+sintesi_test_pdf_with_embedded_files (const char *tree,
+                                      const char *payload)
+{
+  g_autofree char *catalog = g_strdup_printf ("<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles %s >> >>", tree);
+  g_autofree char *stream = g_strdup_printf ("<< /Type /EmbeddedFile /Length %u >>\nstream\n%s\nendstream",
+                                             (guint) strlen (payload), payload);
+  const char *objects[] = {
+    catalog,
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+    stream,
+  };
+
+  return sintesi_test_pdf_from_objects (objects, G_N_ELEMENTS (objects));
 }

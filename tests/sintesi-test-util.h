@@ -33,4 +33,14 @@ int         sintesi_test_run_cli           (const char          *home,
 
 gboolean    sintesi_test_have_program      (const char *name);
 
+/* A small PDF written by hand: objects[i] is the body of object i + 1,
+ * object 1 is the catalog; classic xref table and trailer. */
+GBytes     *sintesi_test_pdf_from_objects  (const char * const *objects,
+                                            guint               n_objects);
+
+/* A one-page PDF whose catalog's /Names /EmbeddedFiles is `tree` (PDF
+ * syntax); object 4 is an embedded file stream holding `payload`. */
+GBytes     *sintesi_test_pdf_with_embedded_files (const char *tree,
+                                                  const char *payload);
+
 G_END_DECLS

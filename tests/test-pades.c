@@ -600,6 +600,36 @@ test_refuse_without_cda (void)
   g_assert_nonnull (strstr (error->message, "cda.xml"));
 }
 
+/* The signer finds cda.xml exactly where the gateway does, no further. */
+static void
+test_cda_where_the_gateway_looks (void)
+{
+  const char *missed[] = {
+    "<< /Names [(documento) << /F (CDA.xml) /EF << /F 4 0 R >> >>] >>",
+    "<< /Names [(documento) << /UF (cda.xml) /EF << /F 4 0 R >> >>] >>",
+    "<< /Kids [<< /Kids [<< /Names [(cda.xml) << /EF << /F 4 0 R >> >>] >>] >>] >>",
+  };
+  const char *in_kid_tree = "<< /Kids [<< /Names [(cda.xml) << /F (cda.xml) /EF << /F 4 0 R >> >>] >>] >>";
+  g_autoptr(GBytes) in_kid = sintesi_test_pdf_with_embedded_files (in_kid_tree, "<a/>");
+  g_autoptr(GBytes) signed_pdf = NULL;
+  g_autoptr(GError) error = NULL;
+
+  signed_pdf = sintesi_pades_sign (in_kid, pki.key, pki.chain, 2, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (sintesi_pades_check_signed (signed_pdf, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (missed); i++)
+    {
+      g_autoptr(GBytes) pdf = sintesi_test_pdf_with_embedded_files (missed[i], "<a/>");
+
+      g_assert_null (sintesi_pades_sign (pdf, pki.key, pki.chain, 2, NULL, NULL, &error));
+      g_assert_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_NO_CDA);
+      g_assert_nonnull (strstr (error->message, "cda.xml"));
+      g_clear_error (&error);
+    }
+}
+
 static void
 test_refuse_not_pdf (void)
 {
@@ -728,22 +758,9 @@ write_pdf_with_form (const char *path)
     "<< /Fields [6 0 R] /DA (/Helv 0 Tf 0 g) >>",
     "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Signature1) /Rect [72 700 300 720] /P 3 0 R /V (nota) >>",
   };
-  g_autoptr(GString) pdf = g_string_new ("%PDF-1.7\n");
-  gsize offsets[G_N_ELEMENTS (objects)];
-  gsize xref;
+  g_autoptr(GBytes) pdf = sintesi_test_pdf_from_objects (objects, G_N_ELEMENTS (objects));
 
-  for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
-    {
-      offsets[i] = pdf->len;
-      g_string_append_printf (pdf, "%u 0 obj\n%s\nendobj\n", i + 1, objects[i]);
-    }
-  xref = pdf->len;
-  g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f\r\n", (guint) G_N_ELEMENTS (objects) + 1);
-  for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
-    g_string_append_printf (pdf, "%010u 00000 n\r\n", (guint) offsets[i]);
-  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%u\n%%%%EOF\n",
-                          (guint) G_N_ELEMENTS (objects) + 1, (guint) xref);
-  g_assert_true (g_file_set_contents (path, pdf->str, pdf->len, NULL));
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), NULL));
 }
 
 static void
@@ -922,6 +939,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pades/signed/byte-range-off-contents", test_byte_range_off_contents);
   g_test_add_func ("/pades/signed/without-time", test_signature_without_time);
   g_test_add_func ("/pades/refuse/without-cda", test_refuse_without_cda);
+  g_test_add_func ("/pades/refuse/cda-where-the-gateway-looks", test_cda_where_the_gateway_looks);
   g_test_add_func ("/pades/refuse/not-pdf", test_refuse_not_pdf);
   g_test_add_func ("/pades/refuse/encrypted", test_refuse_encrypted);
   g_test_add_func ("/pades/refuse/bad-credentials", test_refuse_bad_credentials);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sintesi-pdf-render.h"
+#include "sintesi-pades.h"
 #include "sintesi-pdf.h"
 #include "sintesi-test-util.h"
 
@@ -257,8 +258,8 @@ test_attach_round_trip (void)
   signatures = sintesi_pdf_get_signatures (written, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (signatures->len, ==, 0);
-  g_assert_false (sintesi_pdf_check_signed (written, &error));
-  g_assert_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_NOT_SIGNED);
+  g_assert_false (sintesi_pades_check_signed (written, &error));
+  g_assert_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_NOT_SIGNED);
 
   sintesi_test_rmdir (dir);
 }
@@ -364,6 +365,10 @@ test_official_sample (void)
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (cda, detached));
   g_assert_cmpuint (g_bytes_get_size (cda), ==, 58745);
+  g_clear_pointer (&cda, g_bytes_unref);
+  cda = sintesi_pdf_get_cda (pdf, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (cda, detached));
 
   list = sintesi_pdf_list_attachments (pdf, &error);
   g_assert_no_error (error);
@@ -394,7 +399,7 @@ test_official_sample (void)
   g_assert_cmpuint (signature->byte_range->len, ==, 4);
   g_assert_cmpint (g_array_index (signature->byte_range, gint64, 1), ==, 60620);
   g_assert_cmpint (g_array_index (signature->byte_range, gint64, 2), ==, 98510);
-  g_assert_true (sintesi_pdf_check_signed (pdf, &error));
+  g_assert_true (sintesi_pades_check_signed (pdf, &error));
   g_assert_no_error (error);
 
   /* The DER we re-encoded is the same CMS for openssl: it verifies over
@@ -518,8 +523,8 @@ test_broken_signature (void)
   assert_contains (signature->problem, "changed after signing");
   g_assert_cmpstr (signature->signer_cn, ==, "Test Certificate Sign");
 
-  g_assert_false (sintesi_pdf_check_signed (broken, &error));
-  g_assert_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE);
+  g_assert_false (sintesi_pades_check_signed (broken, &error));
+  g_assert_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_INVALID_SIGNATURE);
   assert_contains (error->message, "not valid");
   sintesi_test_rmdir (dir);
 }
@@ -558,8 +563,8 @@ test_changed_after_signing (void)
   signature = g_ptr_array_index (signatures, 0);
   g_assert_true (signature->valid);
   g_assert_false (signature->covers_whole_file);
-  g_assert_false (sintesi_pdf_check_signed (appended, &error));
-  g_assert_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE);
+  g_assert_false (sintesi_pades_check_signed (appended, &error));
+  g_assert_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_PARTIAL_SIGNATURE);
   assert_contains (error->message, "whole file");
   sintesi_test_rmdir (dir);
 }
@@ -592,8 +597,8 @@ test_missing_m (void)
   g_assert_no_error (error);
   signature = g_ptr_array_index (signatures, 0);
   g_assert_false (signature->has_m_entry);
-  g_assert_false (sintesi_pdf_check_signed (changed, &error));
-  g_assert_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE);
+  g_assert_false (sintesi_pades_check_signed (changed, &error));
+  g_assert_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_INVALID_SIGNATURE);
   assert_contains (error->message, "(/M)");
   g_clear_error (&error);
 
@@ -602,6 +607,52 @@ test_missing_m (void)
   signatures = sintesi_pdf_get_signatures (pdf, &error);
   g_assert_no_error (error);
   g_assert_true (((SintesiPdfSignature *) g_ptr_array_index (signatures, 0))->has_m_entry);
+}
+
+/* ---- where the gateway looks for cda.xml ------------------------------ */
+
+static void
+assert_gateway_finds (const char *tree,
+                      gboolean    found)
+{
+  g_autoptr(GBytes) pdf = sintesi_test_pdf_with_embedded_files (tree, "<a/>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) cda = sintesi_pdf_get_cda (pdf, &error);
+
+  if (found)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (cda, NULL), g_bytes_get_size (cda), "<a/>", 4);
+    }
+  else
+    {
+      g_assert_null (cda);
+      g_assert_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_NO_ATTACHMENT);
+      assert_contains (error->message, "no attachment named “cda.xml”");
+    }
+}
+
+/* pss-document.md §1 item 2: the root /Names, or (only without it) the
+ * /Names of the first-level /Kids; the key lowercased, or /F as written. */
+static void
+test_gateway_lookup (void)
+{
+  /* Found: in the root, by key or by /F, key in any case, in a first-level kid. */
+  assert_gateway_finds ("<< /Names [(cda.xml) << /Type /Filespec /EF << /F 4 0 R >> >>] >>", TRUE);
+  assert_gateway_finds ("<< /Names [(CDA.XML) << /Type /Filespec /EF << /F 4 0 R >> >>] >>", TRUE);
+  assert_gateway_finds ("<< /Names [(documento) << /F (cda.xml) /EF << /F 4 0 R >> >>] >>", TRUE);
+  assert_gateway_finds ("<< /Names [(documento) << /F (x) /EF << /UF 4 0 R >> >> (cda.xml) << /EF << /UF 4 0 R >> >>] >>", TRUE);
+  assert_gateway_finds ("<< /Kids [<< /Names [(a.txt) << /EF << /F 4 0 R >> >>] >> "
+                        "<< /Names [(cda.xml) << /EF << /F 4 0 R >> >>] >>] >>", TRUE);
+
+  /* Not found: /F compared as written, /UF not read, a second-level kid,
+   * a kid next to a root /Names array, no file stream. */
+  assert_gateway_finds ("<< /Names [(documento) << /F (CDA.xml) /EF << /F 4 0 R >> >>] >>", FALSE);
+  assert_gateway_finds ("<< /Names [(documento) << /UF (cda.xml) /EF << /F 4 0 R >> >>] >>", FALSE);
+  assert_gateway_finds ("<< /Kids [<< /Kids [<< /Names [(cda.xml) << /EF << /F 4 0 R >> >>] >>] >>] >>", FALSE);
+  assert_gateway_finds ("<< /Names [(a.txt) << /EF << /F 4 0 R >> >>] "
+                        "/Kids [<< /Names [(cda.xml) << /EF << /F 4 0 R >> >>] >>] >>", FALSE);
+  assert_gateway_finds ("<< /Names [(cda.xml) << /F (cda.xml) >>] >>", FALSE);
 }
 
 /* ---- bad input ---------------------------------------------------------- */
@@ -617,6 +668,11 @@ assert_pdf_error (GBytes     *pdf,
   g_autoptr(GBytes) attached = NULL;
   g_autoptr(GBytes) cda = cda_bytes ();
 
+  g_assert_null (attachment);
+  g_assert_error (error, SINTESI_PDF_ERROR, code);
+  assert_contains (error->message, fragment);
+  g_clear_error (&error);
+  attachment = sintesi_pdf_get_cda (pdf, &error);
   g_assert_null (attachment);
   g_assert_error (error, SINTESI_PDF_ERROR, code);
   assert_contains (error->message, fragment);
@@ -894,6 +950,7 @@ main (int    argc,
   g_test_add_func ("/pdf/signatures/broken", test_broken_signature);
   g_test_add_func ("/pdf/signatures/changed-after-signing", test_changed_after_signing);
   g_test_add_func ("/pdf/signatures/missing-m", test_missing_m);
+  g_test_add_func ("/pdf/gateway-lookup", test_gateway_lookup);
   g_test_add_func ("/pdf/bad-input", test_bad_input);
   g_test_add_func ("/pdf/damaged-copies", test_damaged_copies);
   g_test_add_func ("/pdf/ber-to-der", test_ber_to_der);

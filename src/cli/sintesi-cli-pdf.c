@@ -86,7 +86,7 @@ pdf_inspect (SintesiCli  *cli,
     return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
   pdf = g_bytes_new_take (g_steal_pointer (&contents), length);
 
-  cda = sintesi_pdf_get_attachment (pdf, SINTESI_PDF_CDA_NAME, &error);
+  cda = sintesi_pdf_get_cda (pdf, &error);
   if (cda == NULL && !g_error_matches (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_NO_ATTACHMENT))
     return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_REFUSED, error);
   g_clear_error (&error);

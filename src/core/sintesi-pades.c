@@ -20,6 +20,8 @@
 
 #include "sintesi-paths.h"
 #include "sintesi-pades.h"
+#include "sintesi-pdf.h"
+#include "sintesi-pdf-private.h"
 
 G_DEFINE_QUARK (sintesi-pades-error-quark, sintesi_pades_error)
 
@@ -100,38 +102,12 @@ pades_signature_free (PadesSignature *sig)
 /* DER                                                                      */
 
 static void
-der_put_length (GByteArray *out,
-                gsize       len)
-{
-  guint8 header[9];
-  guint n = 0;
-
-  if (len < 0x80)
-    header[n++] = (guint8) len;
-  else
-    {
-      guint8 bytes[8];
-      guint count = 0;
-
-      while (len > 0)
-        {
-          bytes[count++] = len & 0xff;
-          len >>= 8;
-        }
-      header[n++] = 0x80 | count;
-      while (count > 0)
-        header[n++] = bytes[--count];
-    }
-  g_byte_array_append (out, header, n);
-}
-
-static void
 der_put_header (GByteArray *out,
                 guint8      tag,
                 gsize       len)
 {
   g_byte_array_append (out, &tag, 1);
-  der_put_length (out, len);
+  sintesi_pdf_der_append_length (out, len);
 }
 
 static void
@@ -141,150 +117,6 @@ der_wrap (GByteArray *inner,
 {
   der_put_header (out, tag, inner->len);
   g_byte_array_append (out, inner->data, inner->len);
-}
-
-/* Reads one TLV header. Sets *indefinite for BER's 0x80 length. */
-static gboolean
-der_read_header (const guint8 *p,
-                 gsize         avail,
-                 gsize        *header_len,
-                 gsize        *content_len,
-                 gboolean     *indefinite)
-{
-  gsize pos = 1;
-  guint8 l0;
-
-  if (avail < 2)
-    return FALSE;
-  if ((p[0] & 0x1f) == 0x1f)
-    {
-      while (pos < avail && (p[pos] & 0x80))
-        pos++;
-      pos++;
-    }
-  if (pos >= avail)
-    return FALSE;
-  l0 = p[pos++];
-  *indefinite = FALSE;
-  if (l0 < 0x80)
-    *content_len = l0;
-  else if (l0 == 0x80)
-    {
-      *indefinite = TRUE;
-      *content_len = 0;
-    }
-  else
-    {
-      guint count = l0 & 0x7f;
-      gsize value = 0;
-
-      if (count > 4 || pos + count > avail)
-        return FALSE;
-      while (count-- > 0)
-        value = (value << 8) | p[pos++];
-      *content_len = value;
-    }
-  *header_len = pos;
-  return *indefinite || *content_len <= avail - pos;
-}
-
-/* BER → DER: definite lengths everywhere and primitive OCTET STRINGs. This
- * is what GnuTLS needs to read CMS made by BouncyCastle (toolchain pitfall
- * 9); the signed attributes inside are DER already, so the signature over
- * them is untouched. */
-static gboolean
-ber_to_der (const guint8 *p,
-            gsize         avail,
-            gsize        *consumed,
-            GByteArray   *out,
-            guint         depth)
-{
-  gsize header_len, content_len, pos;
-  gboolean indefinite, constructed;
-  g_autoptr(GByteArray) content = NULL;
-
-  if (depth > 32 || !der_read_header (p, avail, &header_len, &content_len, &indefinite))
-    return FALSE;
-  constructed = (p[0] & 0x20) != 0;
-  if (indefinite && !constructed)
-    return FALSE;
-
-  content = g_byte_array_new ();
-  pos = header_len;
-  if (indefinite)
-    {
-      for (;;)
-        {
-          gsize used;
-
-          if (pos + 2 > avail)
-            return FALSE;
-          if (p[pos] == 0 && p[pos + 1] == 0)
-            {
-              pos += 2;
-              break;
-            }
-          if (!ber_to_der (p + pos, avail - pos, &used, content, depth + 1))
-            return FALSE;
-          pos += used;
-        }
-    }
-  else if (constructed)
-    {
-      gsize end = pos + content_len;
-
-      while (pos < end)
-        {
-          gsize used;
-
-          if (!ber_to_der (p + pos, end - pos, &used, content, depth + 1))
-            return FALSE;
-          pos += used;
-        }
-    }
-  else
-    {
-      g_byte_array_append (content, p + pos, content_len);
-      pos += content_len;
-    }
-
-  if (p[0] == 0x24)
-    {
-      /* A constructed OCTET STRING: concatenate its (now DER) pieces. */
-      g_autoptr(GByteArray) joined = g_byte_array_new ();
-      gsize at = 0;
-
-      while (at < content->len)
-        {
-          gsize h, n;
-          gboolean ind;
-
-          if (!der_read_header (content->data + at, content->len - at, &h, &n, &ind) ||
-              ind || content->data[at] != 0x04)
-            return FALSE;
-          g_byte_array_append (joined, content->data + at + h, n);
-          at += h + n;
-        }
-      der_wrap (joined, 0x04, out);
-    }
-  else
-    {
-      /* The tag as it was (one byte, or more for high tag numbers). */
-      gsize tag_len = 1;
-
-      if ((p[0] & 0x1f) == 0x1f)
-        {
-          while (p[tag_len] & 0x80)
-            tag_len++;
-          tag_len++;
-        }
-      g_byte_array_append (out, p, tag_len);
-      der_put_length (out, content->len);
-      g_byte_array_append (out, content->data, content->len);
-    }
-
-  *consumed = pos;
-  return TRUE;
 }
 
 /* SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }
@@ -364,12 +196,12 @@ signing_certificate_v2_hash (const guint8  *p,
   /* SigningCertificateV2, certs, first ESSCertIDv2: three SEQUENCEs in. */
   for (guint i = 0; i < 3; i++)
     {
-      if (!der_read_header (p, len, &h, &n, &ind) || ind || p[0] != 0x30)
+      if (!sintesi_pdf_asn1_read_header (p, len, NULL, &h, &n, &ind) || ind || p[0] != 0x30)
         return FALSE;
       p += h;
       len = n;
     }
-  if (!der_read_header (p, len, &h, &n, &ind) || ind)
+  if (!sintesi_pdf_asn1_read_header (p, len, NULL, &h, &n, &ind) || ind)
     return FALSE;
   if (p[0] == 0x30)
     {
@@ -377,7 +209,7 @@ signing_certificate_v2_hash (const guint8  *p,
         return FALSE;
       p += h + n;
       len -= h + n;
-      if (!der_read_header (p, len, &h, &n, &ind) || ind)
+      if (!sintesi_pdf_asn1_read_header (p, len, NULL, &h, &n, &ind) || ind)
         return FALSE;
     }
   if (p[0] != 0x04 || n != 32)
@@ -456,182 +288,87 @@ check_qpdf_clean (qpdf_data   q,
   return TRUE;
 }
 
-static gboolean
-string_is (qpdf_data   q,
-           qpdf_oh     oh,
-           const char *value)
-{
-  const char *s;
-
-  if (!qpdf_oh_is_string (q, oh))
-    return FALSE;
-  s = qpdf_oh_get_utf8_value (q, oh);
-  return s != NULL && g_ascii_strcasecmp (s, value) == 0;
-}
-
-static qpdf_oh
-find_in_names_array (qpdf_data   q,
-                     qpdf_oh     node,
-                     const char *name)
-{
-  qpdf_oh names = qpdf_oh_get_key_if_dict (q, node, "/Names");
-  int n;
-
-  if (!qpdf_oh_is_array (q, names))
-    return 0;
-  n = qpdf_oh_get_array_n_items (q, names);
-  for (int i = 0; i + 1 < n; i += 2)
-    {
-      qpdf_oh key = qpdf_oh_get_array_item (q, names, i);
-      qpdf_oh spec = qpdf_oh_get_array_item (q, names, i + 1);
-
-      if (!qpdf_oh_is_dictionary (q, spec))
-        continue;
-      if (string_is (q, key, name) ||
-          string_is (q, qpdf_oh_get_key (q, spec, "/F"), name) ||
-          string_is (q, qpdf_oh_get_key (q, spec, "/UF"), name))
-        return spec;
-    }
-  return 0;
-}
-
-/* The embedded file `name`, looked up exactly where the gateway's
- * dispatcher looks (pss-document.md §1 item 2): the /EmbeddedFiles root
- * /Names, or the /Names of its first-level /Kids; key, /F or /UF matches. */
+/* The cda.xml the gateway would read (the pdf unit looks where it looks). */
 static GBytes *
-read_attachment (qpdf_data    q,
-                 const char  *name,
-                 GError     **error)
+read_cda (qpdf_data    q,
+          GError     **error)
 {
-  qpdf_oh root = qpdf_get_root (q);
-  qpdf_oh tree = qpdf_oh_get_key_if_dict (q, qpdf_oh_get_key_if_dict (q, root, "/Names"), "/EmbeddedFiles");
-  qpdf_oh spec = 0, stream;
-  unsigned char *bytes = NULL;
-  size_t len = 0;
-  QPDF_BOOL filtered = QPDF_FALSE;
+  g_autoptr(GError) local = NULL;
+  GBytes *cda = sintesi_pdf_qpdf_get_cda (q, &local);
 
-  if (qpdf_oh_is_dictionary (q, tree))
-    {
-      spec = find_in_names_array (q, tree, name);
-      if (spec == 0)
-        {
-          qpdf_oh kids = qpdf_oh_get_key (q, tree, "/Kids");
-          int n = qpdf_oh_is_array (q, kids) ? qpdf_oh_get_array_n_items (q, kids) : 0;
-
-          for (int i = 0; i < n && spec == 0; i++)
-            spec = find_in_names_array (q, qpdf_oh_get_array_item (q, kids, i), name);
-        }
-    }
-  if (spec == 0)
-    {
-      g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_NO_CDA,
-                   _("The PDF has no “%s” attachment. A PSS submission must carry the clinical document as “%s”."),
-                   name, name);
-      return NULL;
-    }
-
-  stream = qpdf_oh_get_key_if_dict (q, qpdf_oh_get_key_if_dict (q, spec, "/EF"), "/F");
-  if (!qpdf_oh_is_stream (q, stream))
-    stream = qpdf_oh_get_key_if_dict (q, qpdf_oh_get_key_if_dict (q, spec, "/EF"), "/UF");
-  if (!qpdf_oh_is_stream (q, stream) ||
-      (qpdf_oh_get_stream_data (q, stream, qpdf_dl_generalized, &filtered, &bytes, &len) & QPDF_ERRORS) ||
-      (!filtered && qpdf_oh_has_key (q, qpdf_oh_get_dict (q, stream), "/Filter")))
-    {
-      free (bytes);
-      g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_NO_CDA,
-                   _("The “%s” attachment of the PDF cannot be read."), name);
-      return NULL;
-    }
-  {
-    GBytes *result = g_bytes_new (bytes, len);
-
-    free (bytes);
-    return result;
-  }
+  if (cda != NULL)
+    return cda;
+  if (g_error_matches (local, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_NO_ATTACHMENT))
+    g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_NO_CDA,
+                 _("The PDF has no “%s” attachment. A PSS submission must carry the clinical document as “%s”."),
+                 SINTESI_PDF_CDA_NAME, SINTESI_PDF_CDA_NAME);
+  else
+    g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_NO_CDA,
+                 _("The “%s” attachment of the PDF cannot be read."), SINTESI_PDF_CDA_NAME);
+  return NULL;
 }
 
-static void
-collect_signatures (qpdf_data   q,
-                    qpdf_oh     fields,
-                    gboolean    inherited_sig,
-                    guint       depth,
-                    GPtrArray  *signatures,
-                    GPtrArray  *names)
-{
-  int n;
-
-  if (!qpdf_oh_is_array (q, fields) || depth > 8)
-    return;
-  n = qpdf_oh_get_array_n_items (q, fields);
-  for (int i = 0; i < n; i++)
-    {
-      qpdf_oh field = qpdf_oh_get_array_item (q, fields, i);
-      qpdf_oh ft, value, range, contents, title;
-      gboolean is_sig;
-
-      if (!qpdf_oh_is_dictionary (q, field))
-        continue;
-      title = qpdf_oh_get_key (q, field, "/T");
-      if (names != NULL && depth == 0 && qpdf_oh_is_string (q, title))
-        g_ptr_array_add (names, g_strdup (qpdf_oh_get_utf8_value (q, title)));
-
-      ft = qpdf_oh_get_key (q, field, "/FT");
-      is_sig = qpdf_oh_is_name (q, ft) ? qpdf_oh_is_name_and_equals (q, ft, "/Sig") : inherited_sig;
-      collect_signatures (q, qpdf_oh_get_key (q, field, "/Kids"), is_sig, depth + 1, signatures, NULL);
-
-      value = qpdf_oh_get_key (q, field, "/V");
-      if (!is_sig || !qpdf_oh_is_dictionary (q, value))
-        continue;
-
-      {
-        PadesSignature *sig = g_new0 (PadesSignature, 1);
-        const char *raw;
-        size_t raw_len = 0;
-
-        sig->field_name = g_strdup (qpdf_oh_is_string (q, title) ? qpdf_oh_get_utf8_value (q, title) : "?");
-        sig->has_time = qpdf_oh_is_string (q, qpdf_oh_get_key (q, value, "/M"));
-        range = qpdf_oh_get_key (q, value, "/ByteRange");
-        contents = qpdf_oh_get_key (q, value, "/Contents");
-        if (qpdf_oh_is_array (q, range) && qpdf_oh_get_array_n_items (q, range) == 4)
-          {
-            gboolean ok = TRUE;
-
-            for (int k = 0; k < 4; k++)
-              {
-                qpdf_oh item = qpdf_oh_get_array_item (q, range, k);
-                long long v;
-
-                if (!qpdf_oh_is_integer (q, item) ||
-                    !qpdf_oh_get_value_as_longlong (q, item, &v) || v < 0)
-                  ok = FALSE;
-                else
-                  sig->range[k] = (guint64) v;
-              }
-            if (!ok)
-              memset (sig->range, 0, sizeof sig->range);
-          }
-        if (qpdf_oh_is_string (q, contents))
-          {
-            raw = qpdf_oh_get_binary_string_value (q, contents, &raw_len);
-            sig->contents = g_bytes_new (raw, raw_len);
-          }
-        g_ptr_array_add (signatures, sig);
-      }
-    }
-}
-
-/* Signature fields with a value, in AcroForm order; names (optional) gets
- * the top-level field names, to pick a new one that is not taken. */
+/* The signature fields with a value (found by the pdf unit), with what
+ * verifying needs read from their /V: the four /ByteRange numbers (all 0
+ * when malformed), /Contents and whether /M is there. */
 static GPtrArray *
-find_signatures (qpdf_data  q,
-                 GPtrArray *names)
+find_signatures (qpdf_data q)
 {
   GPtrArray *signatures = g_ptr_array_new_with_free_func ((GDestroyNotify) pades_signature_free);
-  qpdf_oh acroform = qpdf_oh_get_key_if_dict (q, qpdf_get_root (q), "/AcroForm");
+  g_autoptr(GArray) fields = sintesi_pdf_qpdf_signature_fields (q);
 
-  if (qpdf_oh_is_dictionary (q, acroform))
-    collect_signatures (q, qpdf_oh_get_key (q, acroform, "/Fields"), FALSE, 0, signatures, names);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const SintesiPdfSignatureField *field = &g_array_index (fields, SintesiPdfSignatureField, i);
+      PadesSignature *sig = g_new0 (PadesSignature, 1);
+      qpdf_oh range = qpdf_oh_get_key (q, field->value, "/ByteRange");
+      qpdf_oh contents = qpdf_oh_get_key (q, field->value, "/Contents");
+
+      sig->field_name = g_strdup (field->field_name != NULL ? field->field_name : "?");
+      sig->has_time = qpdf_oh_is_string (q, qpdf_oh_get_key (q, field->value, "/M"));
+      if (qpdf_oh_is_array (q, range) && qpdf_oh_get_array_n_items (q, range) == 4)
+        {
+          for (int k = 0; k < 4; k++)
+            {
+              qpdf_oh item = qpdf_oh_get_array_item (q, range, k);
+              long long v;
+
+              if (!qpdf_oh_is_integer (q, item) || !qpdf_oh_get_value_as_longlong (q, item, &v) || v < 0)
+                {
+                  memset (sig->range, 0, sizeof sig->range);
+                  break;
+                }
+              sig->range[k] = (guint64) v;
+            }
+        }
+      if (qpdf_oh_is_string (q, contents))
+        {
+          size_t raw_len = 0;
+          const char *raw = qpdf_oh_get_binary_string_value (q, contents, &raw_len);
+
+          sig->contents = g_bytes_new (raw, raw_len);
+        }
+      g_ptr_array_add (signatures, sig);
+    }
   return signatures;
+}
+
+/* The names of the top-level form fields, so that a new one is not taken. */
+static GPtrArray *
+top_level_field_names (qpdf_data q)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  qpdf_oh fields = qpdf_oh_get_key_if_dict (q, qpdf_oh_get_key_if_dict (q, qpdf_get_root (q), "/AcroForm"), "/Fields");
+  int n = qpdf_oh_is_array (q, fields) ? qpdf_oh_get_array_n_items (q, fields) : 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      qpdf_oh title = qpdf_oh_get_key_if_dict (q, qpdf_oh_get_array_item (q, fields, i), "/T");
+
+      if (qpdf_oh_is_string (q, title))
+        g_ptr_array_add (names, g_strdup (qpdf_oh_get_utf8_value (q, title)));
+    }
+  return names;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -648,112 +385,30 @@ invalid (GError     **error,
   return FALSE;
 }
 
-static gboolean
-same_datum (const gnutls_datum_t *a,
-            const gnutls_datum_t *b)
-{
-  return a->size == b->size && memcmp (a->data, b->data, a->size) == 0;
-}
-
-/* Imports the CMS in /Contents (trailing zero padding dropped), BER
- * normalised to DER when GnuTLS cannot read it as it is. */
+/* Imports the CMS in /Contents through the pdf unit (BER, as BouncyCastle
+ * writes it, becomes DER: toolchain pitfall 9; the signed attributes inside
+ * are DER already, so the signature over them is untouched). */
 static gnutls_pkcs7_t
 import_cms (PadesSignature  *sig,
             GError         **error)
 {
   gsize len;
   const guint8 *p = g_bytes_get_data (sig->contents, &len);
-  gsize header_len, content_len;
-  gboolean indefinite;
-  gnutls_pkcs7_t p7 = NULL;
-  gnutls_datum_t der;
-  int rc = GNUTLS_E_ASN1_DER_ERROR;
+  g_autoptr(GBytes) der = NULL;
+  gnutls_pkcs7_t p7;
+  int rc;
 
-  if (len == 0 || !der_read_header (p, len, &header_len, &content_len, &indefinite))
+  p7 = sintesi_pdf_cms_import (p, len, &der, NULL, &rc);
+  if (der == NULL)
     {
       invalid (error, sig->field_name, _("its /Contents holds no CMS signature."));
       return NULL;
     }
-
-  gnutls_pkcs7_init (&p7);
-  if (!indefinite)
-    {
-      der.data = (unsigned char *) p;
-      der.size = header_len + content_len;
-      rc = gnutls_pkcs7_import (p7, &der, GNUTLS_X509_FMT_DER);
-    }
-  if (rc < 0)
-    {
-      g_autoptr(GByteArray) normalised = g_byte_array_new ();
-      gsize used;
-
-      gnutls_pkcs7_deinit (p7);
-      gnutls_pkcs7_init (&p7);
-      if (ber_to_der (p, len, &used, normalised, 0))
-        {
-          der.data = normalised->data;
-          der.size = normalised->len;
-          rc = gnutls_pkcs7_import (p7, &der, GNUTLS_X509_FMT_DER);
-        }
-    }
-  if (rc < 0)
-    {
-      gnutls_pkcs7_deinit (p7);
-      g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_UNREADABLE_SIGNATURE,
-                   _("The signature “%s” is in a form this program cannot read (%s)."),
-                   sig->field_name, gnutls_strerror (rc));
-      return NULL;
-    }
+  if (p7 == NULL)
+    g_set_error (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_UNREADABLE_SIGNATURE,
+                 _("The signature “%s” is in a form this program cannot read (%s)."),
+                 sig->field_name, gnutls_strerror (rc));
   return p7;
-}
-
-static gnutls_x509_crt_t
-find_signer (gnutls_pkcs7_t                  p7,
-             gnutls_pkcs7_signature_info_st *info)
-{
-  int count = gnutls_pkcs7_get_crt_count (p7);
-
-  for (int i = 0; i < count; i++)
-    {
-      gnutls_datum_t raw = { NULL, 0 };
-      gnutls_x509_crt_t crt = NULL;
-      gboolean match = FALSE;
-
-      if (gnutls_pkcs7_get_crt_raw2 (p7, i, &raw) < 0)
-        continue;
-      gnutls_x509_crt_init (&crt);
-      if (gnutls_x509_crt_import (crt, &raw, GNUTLS_X509_FMT_DER) >= 0)
-        {
-          if (info->issuer_keyid.size > 0)
-            {
-              guint8 id[64];
-              size_t id_len = sizeof id;
-              unsigned critical;
-
-              match = gnutls_x509_crt_get_subject_key_id (crt, id, &id_len, &critical) >= 0 &&
-                      id_len == info->issuer_keyid.size &&
-                      memcmp (id, info->issuer_keyid.data, id_len) == 0;
-            }
-          else
-            {
-              gnutls_datum_t issuer = { NULL, 0 };
-              guint8 serial[64];
-              size_t serial_len = sizeof serial;
-
-              match = gnutls_x509_crt_get_raw_issuer_dn (crt, &issuer) >= 0 &&
-                      same_datum (&issuer, &info->issuer_dn) &&
-                      gnutls_x509_crt_get_serial (crt, serial, &serial_len) >= 0 &&
-                      serial_len == info->signer_serial.size &&
-                      memcmp (serial, info->signer_serial.data, serial_len) == 0;
-              gnutls_free (issuer.data);
-            }
-        }
-      gnutls_free (raw.data);
-      if (match)
-        return crt;
-      gnutls_x509_crt_deinit (crt);
-    }
-  return NULL;
 }
 
 typedef struct
@@ -842,7 +497,7 @@ verify_signature (PadesBuffer        *buf,
   rc = gnutls_pkcs7_get_signature_info (p7, 0, &info);
   if (rc < 0)
     return invalid (error, sig->field_name, gnutls_strerror (rc));
-  signer = find_signer (p7, &info);
+  signer = sintesi_pdf_cms_find_signer (p7, &info);
   if (signer == NULL)
     {
       gnutls_pkcs7_signature_info_deinit (&info);
@@ -1184,8 +839,7 @@ build_increment (qpdf_data                      q,
                  GError                       **error)
 {
   g_autoptr(GArray) xref = g_array_new (FALSE, FALSE, sizeof (XrefEntry));
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *date = NULL;
   g_autofree char *field_ref = NULL;
@@ -1232,7 +886,7 @@ build_increment (qpdf_data                      q,
   if (xref_stream)
     stream_id = next++;
 
-  existing = find_signatures (q, names);
+  names = top_level_field_names (q);
   for (guint n = 1; ; n++)
     {
       g_autofree char *candidate = g_strdup_printf ("Signature%u", n);
@@ -1450,7 +1104,7 @@ check_signed_buffer (PadesBuffer  *buf,
   q = open_pdf (buf->data, buf->len, error);
   if (q == NULL)
     return FALSE;
-  signatures = find_signatures (q, NULL);
+  signatures = find_signatures (q);
   if (!check_qpdf_clean (q, error))
     return FALSE;
   if (signatures->len == 0)
@@ -1459,7 +1113,7 @@ check_signed_buffer (PadesBuffer  *buf,
                            _("The PDF is not signed."));
       return FALSE;
     }
-  cda = read_attachment (q, SINTESI_PADES_CDA_NAME, error);
+  cda = read_cda (q, error);
   if (cda == NULL || !check_qpdf_clean (q, error))
     return FALSE;
   g_clear_pointer (&q, qpdf_data_free);
@@ -1499,8 +1153,8 @@ self_check (PadesBuffer   *buf,
   q = open_pdf (buf->data, buf->len, &local);
   if (q != NULL)
     {
-      signatures = find_signatures (q, NULL);
-      cda_after = read_attachment (q, SINTESI_PADES_CDA_NAME, &local);
+      signatures = find_signatures (q);
+      cda_after = read_cda (q, &local);
       if (cda_after != NULL && check_qpdf_clean (q, &local))
         {
           for (guint i = 0; i < signatures->len; i++)
@@ -1581,7 +1235,7 @@ sign_buffer (PadesBuffer                   *buf,
   q = open_pdf (buf->data, buf->len, error);
   if (q == NULL)
     return FALSE;
-  cda = read_attachment (q, SINTESI_PADES_CDA_NAME, error);
+  cda = read_cda (q, error);
   if (cda == NULL || !check_qpdf_clean (q, error))
     return FALSE;
   if (!build_increment (q, buf->data, buf->len, contents_size, options, &inc, error))
@@ -1690,7 +1344,7 @@ classify_data (const guint8       *data,
   q = open_pdf (data, len, error);
   if (q == NULL)
     return FALSE;
-  signatures = find_signatures (q, NULL);
+  signatures = find_signatures (q);
   if (!check_qpdf_clean (q, error))
     return FALSE;
   *out_state = signatures->len > 0 ? SINTESI_PADES_STATE_SIGNED : SINTESI_PADES_STATE_UNSIGNED;

@@ -42,9 +42,6 @@ typedef enum
   SINTESI_PADES_STATE_SIGNED,
 } SintesiPadesState;
 
-/* The name the PSS attachment must have (pss-document.md §1 item 2). */
-#define SINTESI_PADES_CDA_NAME "cda.xml"
-
 /* Far above any real submission; keeps a hostile file from exhausting memory. */
 #define SINTESI_PADES_MAX_SIZE (G_GUINT64_CONSTANT (1) << 30)
 
@@ -69,11 +66,14 @@ gboolean sintesi_pades_classify      (GBytes                        *pdf,
                                       SintesiPadesState             *out_state,
                                       GError                       **error);
 
-/* The checks an already signed submission must pass: every signature
- * verifies over its ByteRange, one covers the whole file but its /Contents,
- * and cda.xml is attached. Signatures GnuTLS cannot parse even after BER to
- * DER normalisation give SINTESI_PADES_ERROR_UNREADABLE_SIGNATURE, so a
- * caller may fall back to another verifier (the pdf unit, poppler). */
+/* The checks an already signed submission must pass, the one place they
+ * are made: every signature carries /M and verifies over its ByteRange
+ * (whose hole is exactly its /Contents), its signing-certificate-v2 names
+ * the signer, one covers the whole file but its /Contents, and the gateway
+ * finds cda.xml (sintesi_pdf_get_cda). Signatures GnuTLS cannot parse even
+ * after BER to DER normalisation give
+ * SINTESI_PADES_ERROR_UNREADABLE_SIGNATURE. Per-signature details for
+ * display are sintesi_pdf_get_signatures. */
 gboolean sintesi_pades_check_signed  (GBytes                        *pdf,
                                       GError                       **error);
 

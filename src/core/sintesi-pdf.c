@@ -15,6 +15,7 @@
 
 #include "sintesi-paths.h"
 #include "sintesi-pdf.h"
+#include "sintesi-pdf-private.h"
 
 G_DEFINE_QUARK (sintesi-pdf-error-quark, sintesi_pdf_error)
 
@@ -258,16 +259,17 @@ embedded_file_entries (qpdf_data q)
   return entries;
 }
 
-/* The embedded stream of a file specification, or 0. */
+/* The embedded stream of a file specification, or 0: /EF /F, which the
+ * gateway reads, else /EF /UF. */
 static qpdf_oh
 filespec_stream (qpdf_data q,
                  qpdf_oh   spec)
 {
   qpdf_oh ef = dict_get (q, spec, "/EF");
-  qpdf_oh stream = dict_get (q, ef, "/UF");
+  qpdf_oh stream = dict_get (q, ef, "/F");
 
   if (stream == 0 || !qpdf_oh_is_stream (q, stream))
-    stream = dict_get (q, ef, "/F");
+    stream = dict_get (q, ef, "/UF");
   return stream != 0 && qpdf_oh_is_stream (q, stream) ? stream : 0;
 }
 
@@ -396,11 +398,94 @@ sintesi_pdf_get_attachment (GBytes      *pdf_bytes,
   return NULL;
 }
 
+/* ---- the cda.xml the gateway reads ------------------------------------- */
+
+/* A name-tree entry the gateway takes for the CDA: its key, lowercased,
+ * or its /F file name (as written) is "cda.xml". */
+static gboolean
+gateway_entry_is_cda (qpdf_data q,
+                      qpdf_oh   key,
+                      qpdf_oh   spec)
+{
+  g_autofree char *key_text = string_value (q, key);
+  g_autofree char *key_lower = key_text != NULL ? g_utf8_strdown (key_text, -1) : NULL;
+  g_autofree char *filename = string_value (q, dict_get (q, spec, "/F"));
+
+  if (!qpdf_oh_is_dictionary (q, spec))
+    return FALSE;
+  return g_strcmp0 (key_lower, SINTESI_PDF_CDA_NAME) == 0 ||
+         g_strcmp0 (filename, SINTESI_PDF_CDA_NAME) == 0;
+}
+
+/* The file specification of the CDA in one /Names array, or 0. */
+static qpdf_oh
+gateway_find_in_names (qpdf_data q,
+                       qpdf_oh   names)
+{
+  int n = qpdf_oh_get_array_n_items (q, names);
+
+  for (int i = 0; i + 1 < n; i += 2)
+    {
+      qpdf_oh spec = qpdf_oh_get_array_item (q, names, i + 1);
+
+      if (gateway_entry_is_cda (q, qpdf_oh_get_array_item (q, names, i), spec))
+        return spec;
+    }
+  return 0;
+}
+
+GBytes *
+sintesi_pdf_qpdf_get_cda (qpdf_data   q,
+                          GError    **error)
+{
+  qpdf_oh tree = dict_get (q, dict_get (q, qpdf_get_root (q), "/Names"), "/EmbeddedFiles");
+  qpdf_oh names = dict_get (q, tree, "/Names");
+  qpdf_oh spec = 0, stream;
+
+  /* The dispatcher reads the root /Names array or, only when it is
+   * missing, the /Names of each first-level /Kids node; nothing deeper
+   * (pss-document.md §1 item 2). */
+  if (names != 0 && qpdf_oh_is_array (q, names))
+    spec = gateway_find_in_names (q, names);
+  else
+    {
+      qpdf_oh kids = dict_get (q, tree, "/Kids");
+      int n = kids != 0 && qpdf_oh_is_array (q, kids) ? qpdf_oh_get_array_n_items (q, kids) : 0;
+
+      for (int i = 0; i < n && spec == 0; i++)
+        {
+          names = dict_get (q, qpdf_oh_get_array_item (q, kids, i), "/Names");
+          if (names != 0 && qpdf_oh_is_array (q, names))
+            spec = gateway_find_in_names (q, names);
+        }
+    }
+  stream = spec != 0 ? filespec_stream (q, spec) : 0;
+  if (stream != 0)
+    return stream_bytes (q, stream, SINTESI_PDF_CDA_NAME, error);
+  if (take_qpdf_error (q, error))
+    return NULL;
+  g_set_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_NO_ATTACHMENT,
+               _("The PDF has no attachment named “%s”."), SINTESI_PDF_CDA_NAME);
+  return NULL;
+}
+
+GBytes *
+sintesi_pdf_get_cda (GBytes  *pdf_bytes,
+                     GError **error)
+{
+  g_auto(Pdf) pdf = { 0 };
+
+  g_return_val_if_fail (pdf_bytes != NULL, NULL);
+  if (!pdf_open (&pdf, pdf_bytes, error))
+    return NULL;
+  return sintesi_pdf_qpdf_get_cda (pdf.q, error);
+}
+
 /* ---- BER to DER --------------------------------------------------------- */
 
-static void
-append_der_length (GByteArray *out,
-                   gsize       length)
+void
+sintesi_pdf_der_append_length (GByteArray *out,
+                               gsize       length)
 {
   guint8 bytes[sizeof (gsize) + 1];
   int n = 0;
@@ -418,6 +503,58 @@ append_der_length (GByteArray *out,
   for (int i = 0; i < n; i++)
     bytes[n - i] = (guint8) (length >> (8 * i));
   g_byte_array_append (out, bytes, n + 1);
+}
+
+gboolean
+sintesi_pdf_asn1_read_header (const guint8 *data,
+                              gsize         length,
+                              gsize        *tag_length,
+                              gsize        *header_length,
+                              gsize        *content_length,
+                              gboolean     *indefinite)
+{
+  gsize pos = 1, value = 0;
+  guint8 length_byte;
+
+  if (length < 2)
+    return FALSE;
+  if ((data[0] & 0x1f) == 0x1f)
+    {
+      do
+        {
+          if (pos >= length)
+            return FALSE;
+        }
+      while (data[pos++] & 0x80);
+    }
+  if (tag_length != NULL)
+    *tag_length = pos;
+  if (pos >= length)
+    return FALSE;
+  length_byte = data[pos++];
+  *indefinite = length_byte == 0x80;
+  if (*indefinite)
+    {
+      /* Only constructed elements may have an indefinite length. */
+      if ((data[0] & 0x20) == 0)
+        return FALSE;
+    }
+  else if (length_byte & 0x80)
+    {
+      int n = length_byte & 0x7f;
+
+      if (n > 4 || (gsize) n > length - pos)
+        return FALSE;
+      while (n-- > 0)
+        value = (value << 8) | data[pos++];
+    }
+  else
+    value = length_byte;
+  if (value > length - pos)
+    return FALSE;
+  *header_length = pos;
+  *content_length = value;
+  return TRUE;
 }
 
 static gboolean
@@ -438,49 +575,15 @@ ber_element (const guint8  *data,
              GError       **error)
 {
   g_autoptr(GByteArray) content = NULL;
-  gsize pos = 0, id_length, content_length = 0;
-  gboolean constructed, indefinite = FALSE;
-  guint8 first, length_byte;
+  gsize pos, id_length, content_length;
+  gboolean indefinite;
 
-  if (depth > MAX_BER_DEPTH || length < 2)
-    return ber_fail (error);
-  first = data[pos++];
-  constructed = (first & 0x20) != 0;
-  if ((first & 0x1f) == 0x1f)
-    {
-      do
-        {
-          if (pos >= length)
-            return ber_fail (error);
-        }
-      while (data[pos++] & 0x80);
-    }
-  id_length = pos;
-  if (pos >= length)
-    return ber_fail (error);
-  length_byte = data[pos++];
-  if (length_byte == 0x80)
-    {
-      if (!constructed)
-        return ber_fail (error);
-      indefinite = TRUE;
-    }
-  else if (length_byte & 0x80)
-    {
-      int n = length_byte & 0x7f;
-
-      if (n > 4 || (gsize) n > length - pos)
-        return ber_fail (error);
-      while (n-- > 0)
-        content_length = (content_length << 8) | data[pos++];
-    }
-  else
-    content_length = length_byte;
-  if (!indefinite && content_length > length - pos)
+  if (depth > MAX_BER_DEPTH ||
+      !sintesi_pdf_asn1_read_header (data, length, &id_length, &pos, &content_length, &indefinite))
     return ber_fail (error);
 
   content = g_byte_array_new ();
-  if (!constructed)
+  if ((data[0] & 0x20) == 0)
     {
       g_byte_array_append (content, data + pos, content_length);
       pos += content_length;
@@ -510,47 +613,34 @@ ber_element (const guint8  *data,
         }
     }
 
-  if (first == 0x24)
+  if (data[0] == 0x24)
     {
       /* A constructed OCTET STRING: DER wants one primitive string. Its
-       * pieces are DER by now, so their headers are simple to skip. */
+       * pieces are DER by now. */
       g_autoptr(GByteArray) joined = g_byte_array_new ();
       gsize at = 0;
       guint8 tag = 0x04;
 
       while (at < content->len)
         {
-          gsize piece = 0;
-          guint8 l;
+          gsize header, piece;
+          gboolean piece_indefinite;
 
-          if (content->data[at] != 0x04 || at + 2 > content->len)
+          if (content->data[at] != 0x04 ||
+              !sintesi_pdf_asn1_read_header (content->data + at, content->len - at, NULL,
+                                            &header, &piece, &piece_indefinite))
             return ber_fail (error);
-          l = content->data[at + 1];
-          at += 2;
-          if (l & 0x80)
-            {
-              int n = l & 0x7f;
-
-              if (at + n > content->len)
-                return ber_fail (error);
-              while (n-- > 0)
-                piece = (piece << 8) | content->data[at++];
-            }
-          else
-            piece = l;
-          if (piece > content->len - at)
-            return ber_fail (error);
-          g_byte_array_append (joined, content->data + at, piece);
-          at += piece;
+          g_byte_array_append (joined, content->data + at + header, piece);
+          at += header + piece;
         }
       g_byte_array_append (out, &tag, 1);
-      append_der_length (out, joined->len);
+      sintesi_pdf_der_append_length (out, joined->len);
       g_byte_array_append (out, joined->data, joined->len);
     }
   else
     {
       g_byte_array_append (out, data, id_length);
-      append_der_length (out, content->len);
+      sintesi_pdf_der_append_length (out, content->len);
       g_byte_array_append (out, content->data, content->len);
     }
   *consumed = pos;
@@ -576,16 +666,10 @@ sintesi_pdf_ber_to_der (const guint8  *data,
 
 /* ---- (c) reading signatures -------------------------------------------- */
 
-typedef struct
-{
-  char    *field_name;
-  qpdf_oh  value;
-} SignatureField;
-
 static void
 signature_field_clear (gpointer data)
 {
-  g_free (((SignatureField *) data)->field_name);
+  g_free (((SintesiPdfSignatureField *) data)->field_name);
 }
 
 /* Walks the AcroForm field tree; /FT is inheritable, names join with ".". */
@@ -617,7 +701,7 @@ collect_signature_fields (qpdf_data   q,
   value = dict_get (q, field, "/V");
   if (g_strcmp0 (type, "Sig") == 0 && value != 0 && qpdf_oh_is_dictionary (q, value))
     {
-      SignatureField entry = { g_strdup (full_name), value };
+      SintesiPdfSignatureField entry = { g_strdup (full_name), value };
 
       g_array_append_val (fields, entry);
     }
@@ -632,10 +716,10 @@ collect_signature_fields (qpdf_data   q,
     }
 }
 
-static GArray *
-signature_fields (qpdf_data q)
+GArray *
+sintesi_pdf_qpdf_signature_fields (qpdf_data q)
 {
-  GArray *fields = g_array_new (FALSE, FALSE, sizeof (SignatureField));
+  GArray *fields = g_array_new (FALSE, FALSE, sizeof (SintesiPdfSignatureField));
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   qpdf_oh list = dict_get (q, dict_get (q, qpdf_get_root (q), "/AcroForm"), "/Fields");
 
@@ -758,9 +842,9 @@ signed_bytes (const GArray *range,
   return bytes;
 }
 
-static gnutls_x509_crt_t
-find_signer_certificate (gnutls_pkcs7_t                        pkcs7,
-                         const gnutls_pkcs7_signature_info_st *info)
+gnutls_x509_crt_t
+sintesi_pdf_cms_find_signer (gnutls_pkcs7_t                        pkcs7,
+                             const gnutls_pkcs7_signature_info_st *info)
 {
   int count = gnutls_pkcs7_get_crt_count (pkcs7);
 
@@ -803,6 +887,43 @@ find_signer_certificate (gnutls_pkcs7_t                        pkcs7,
   return NULL;
 }
 
+gnutls_pkcs7_t
+sintesi_pdf_cms_import (const guint8  *contents,
+                        gsize          length,
+                        GBytes       **out_der,
+                        gboolean      *out_ber_encoded,
+                        int           *out_status)
+{
+  g_autoptr(GBytes) der = NULL;
+  gnutls_pkcs7_t pkcs7 = NULL;
+  gnutls_datum_t datum;
+  gsize consumed = 0;
+  int status;
+
+  *out_der = NULL;
+  *out_status = GNUTLS_E_ASN1_DER_ERROR;
+  der = sintesi_pdf_ber_to_der (contents, length, &consumed, NULL);
+  if (der == NULL)
+    return NULL;
+  if (out_ber_encoded != NULL)
+    *out_ber_encoded = g_bytes_get_size (der) != consumed ||
+                       memcmp (g_bytes_get_data (der, NULL), contents, consumed) != 0;
+  datum.data = (unsigned char *) g_bytes_get_data (der, NULL);
+  datum.size = (unsigned int) g_bytes_get_size (der);
+  status = gnutls_pkcs7_init (&pkcs7);
+  if (status >= 0)
+    status = gnutls_pkcs7_import (pkcs7, &datum, GNUTLS_X509_FMT_DER);
+  *out_status = status;
+  *out_der = g_steal_pointer (&der);
+  if (status < 0)
+    {
+      if (pkcs7 != NULL)
+        gnutls_pkcs7_deinit (pkcs7);
+      return NULL;
+    }
+  return pkcs7;
+}
+
 static char *
 certificate_cn (gnutls_x509_crt_t crt)
 {
@@ -822,38 +943,26 @@ verify_cms (SintesiPdfSignature *signature,
             GByteArray          *signed_data,
             char               **cms_signing_time)
 {
-  g_autoptr(GError) ber_error = NULL;
   g_autoptr(GBytes) der = NULL;
   gnutls_pkcs7_t pkcs7 = NULL;
   gnutls_pkcs7_signature_info_st info;
   gnutls_x509_crt_t signer = NULL;
-  gnutls_datum_t datum, data_datum;
-  gsize consumed = 0;
+  gnutls_datum_t data_datum;
   int status;
 
-  der = sintesi_pdf_ber_to_der (contents, contents_length, &consumed, &ber_error);
+  pkcs7 = sintesi_pdf_cms_import (contents, contents_length, &der, &signature->ber_encoded, &status);
   if (der == NULL)
     {
       signature->problem = g_strdup (_("The signature value cannot be read: it is not a CMS structure."));
       return;
     }
-  signature->ber_encoded = g_bytes_get_size (der) != consumed ||
-                           memcmp (g_bytes_get_data (der, NULL), contents, consumed) != 0;
   signature->cms = g_bytes_ref (der);
-
-  datum.data = (unsigned char *) g_bytes_get_data (der, NULL);
-  datum.size = (unsigned int) g_bytes_get_size (der);
-  if (gnutls_pkcs7_init (&pkcs7) < 0)
-    {
-      signature->problem = g_strdup (_("The signature could not be checked."));
-      return;
-    }
-  status = gnutls_pkcs7_import (pkcs7, &datum, GNUTLS_X509_FMT_DER);
-  if (status < 0 || gnutls_pkcs7_get_signature_count (pkcs7) < 1)
+  if (pkcs7 == NULL || gnutls_pkcs7_get_signature_count (pkcs7) < 1)
     {
       signature->problem = g_strdup_printf (_("The signature value cannot be read as a CMS signature (%s)."),
                                             status < 0 ? gnutls_strerror (status) : _("no signer"));
-      gnutls_pkcs7_deinit (pkcs7);
+      if (pkcs7 != NULL)
+        gnutls_pkcs7_deinit (pkcs7);
       return;
     }
 
@@ -873,7 +982,7 @@ verify_cms (SintesiPdfSignature *signature,
       if (time != NULL)
         *cms_signing_time = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S%:z");
     }
-  signer = find_signer_certificate (pkcs7, &info);
+  signer = sintesi_pdf_cms_find_signer (pkcs7, &info);
   gnutls_pkcs7_signature_info_deinit (&info);
   if (signer == NULL)
     {
@@ -902,10 +1011,10 @@ verify_cms (SintesiPdfSignature *signature,
 }
 
 static SintesiPdfSignature *
-read_signature (qpdf_data       q,
-                const SignatureField *field,
-                const guint8   *data,
-                gsize           size)
+read_signature (qpdf_data                       q,
+                const SintesiPdfSignatureField *field,
+                const guint8                   *data,
+                gsize                           size)
 {
   SintesiPdfSignature *signature = g_new0 (SintesiPdfSignature, 1);
   qpdf_oh range = dict_get (q, field->value, "/ByteRange");
@@ -971,56 +1080,13 @@ sintesi_pdf_get_signatures (GBytes  *pdf_bytes,
     return NULL;
   data = g_bytes_get_data (pdf_bytes, &size);
 
-  fields = signature_fields (pdf.q);
+  fields = sintesi_pdf_qpdf_signature_fields (pdf.q);
   signatures = g_ptr_array_new_with_free_func ((GDestroyNotify) sintesi_pdf_signature_free);
   for (guint i = 0; i < fields->len; i++)
-    g_ptr_array_add (signatures, read_signature (pdf.q, &g_array_index (fields, SignatureField, i), data, size));
+    g_ptr_array_add (signatures, read_signature (pdf.q, &g_array_index (fields, SintesiPdfSignatureField, i), data, size));
   if (take_qpdf_error (pdf.q, error))
     return NULL;
   return g_steal_pointer (&signatures);
-}
-
-gboolean
-sintesi_pdf_check_signed (GBytes  *pdf_bytes,
-                          GError **error)
-{
-  g_autoptr(GPtrArray) signatures = sintesi_pdf_get_signatures (pdf_bytes, error);
-  SintesiPdfSignature *last;
-
-  if (signatures == NULL)
-    return FALSE;
-  if (signatures->len == 0)
-    {
-      g_set_error_literal (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_NOT_SIGNED,
-                           _("The PDF is not signed."));
-      return FALSE;
-    }
-  for (guint i = 0; i < signatures->len; i++)
-    {
-      SintesiPdfSignature *signature = g_ptr_array_index (signatures, i);
-
-      if (!signature->has_m_entry)
-        {
-          g_set_error_literal (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE,
-                               _("The signature has no signing time (/M), without which the gateway "
-                                 "rejects it."));
-          return FALSE;
-        }
-      if (!signature->valid)
-        {
-          g_set_error (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE,
-                       _("The signature of the PDF is not valid: %s"), signature->problem);
-          return FALSE;
-        }
-    }
-  last = g_ptr_array_index (signatures, signatures->len - 1);
-  if (!last->covers_whole_file)
-    {
-      g_set_error_literal (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_BAD_SIGNATURE,
-                           _("The signature does not cover the whole file: the PDF was changed after it was signed."));
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* ---- (a) attaching ----------------------------------------------------- */
@@ -1084,7 +1150,7 @@ sintesi_pdf_attach_cda (GBytes  *pdf_bytes,
   q = pdf.q;
 
   /* qpdf rewrites the whole file, which would break any signature. */
-  fields = signature_fields (q);
+  fields = sintesi_pdf_qpdf_signature_fields (q);
   if (fields->len > 0)
     {
       g_set_error_literal (error, SINTESI_PDF_ERROR, SINTESI_PDF_ERROR_SIGNED,

@@ -28,8 +28,6 @@ typedef enum
   SINTESI_PDF_ERROR_ENCRYPTED,      /* password-protected PDFs are not handled */
   SINTESI_PDF_ERROR_NO_ATTACHMENT,  /* the named attachment is absent */
   SINTESI_PDF_ERROR_SIGNED,         /* would rewrite a signed PDF */
-  SINTESI_PDF_ERROR_NOT_SIGNED,     /* a signature was required */
-  SINTESI_PDF_ERROR_BAD_SIGNATURE,  /* a signature does not verify */
   SINTESI_PDF_ERROR_INVALID_DATA,   /* malformed ASN.1 and the like */
 } SintesiPdfError;
 
@@ -72,11 +70,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SintesiPdfAttachment, sintesi_pdf_attachment_free
 GPtrArray *sintesi_pdf_list_attachments   (GBytes      *pdf,
                                            GError     **error);
 
-/* The decoded bytes of the attachment whose key, /UF or /F equals name (the
- * key compared without regard to ASCII case, as the gateway does).
+/* The decoded bytes of the attachment, anywhere in the name tree, whose
+ * key (without regard to ASCII case), /UF or /F equals name.
  * SINTESI_PDF_ERROR_NO_ATTACHMENT when absent. */
 GBytes    *sintesi_pdf_get_attachment     (GBytes      *pdf,
                                            const char  *name,
+                                           GError     **error);
+
+/* The cda.xml the gateway would read, looked up exactly where its
+ * dispatcher looks (pss-document.md §1 item 2): the root /Names array of
+ * /EmbeddedFiles or, only when that is missing, the /Names of its
+ * first-level /Kids; an entry whose key, lowercased, or whose /F is
+ * "cda.xml". SINTESI_PDF_ERROR_NO_ATTACHMENT when it would not find one. */
+GBytes    *sintesi_pdf_get_cda            (GBytes      *pdf,
                                            GError     **error);
 
 /* ---- (c) reading signatures ------------------------------------------- */
@@ -105,12 +111,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SintesiPdfSignature, sintesi_pdf_signature_free)
 GPtrArray *sintesi_pdf_get_signatures     (GBytes      *pdf,
                                            GError     **error);
 
-/* TRUE when pdf holds at least one signature, all of them verify and carry
- * /M (the gateway counts a signature without /M as invalid), and the last
- * one covers the whole file; otherwise a SINTESI_PDF_ERROR_NOT_SIGNED
- * or SINTESI_PDF_ERROR_BAD_SIGNATURE error that says which and why. */
-gboolean   sintesi_pdf_check_signed       (GBytes      *pdf,
-                                           GError     **error);
+/* Whether a signed PDF is acceptable (every signature verifies, one covers
+ * the whole file, cda.xml is there) is sintesi_pades_check_signed. */
 
 /* ---- helpers ----------------------------------------------------------- */
 
