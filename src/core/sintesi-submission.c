@@ -278,7 +278,7 @@ prepare_document (Call     *call,
       /* Someone else's signature is checked, never rewritten (D16). */
       if (!sintesi_pades_check_signed (s->pdf, &local_error))
         goto refused;
-      cda_xml = sintesi_pdf_get_attachment (s->pdf, "cda.xml", &local_error);
+      cda_xml = sintesi_pdf_get_cda (s->pdf, &local_error);
       if (cda_xml == NULL)
         goto refused;
       call->cda = sintesi_cda_load_bytes (cda_xml, "cda.xml", 0, &local_error);

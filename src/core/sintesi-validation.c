@@ -45,7 +45,7 @@ sintesi_validation_load_document (const char  *path,
     return sintesi_cda_load_file (path, 0, error);
 
   /* A PDF carries the clinical document as its cda.xml attachment. */
-  cda = sintesi_pdf_get_attachment (bytes, "cda.xml", error);
+  cda = sintesi_pdf_get_cda (bytes, error);
   if (cda == NULL)
     return NULL;
   return sintesi_cda_load_bytes (cda, "cda.xml", 0, error);

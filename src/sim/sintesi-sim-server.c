@@ -619,7 +619,7 @@ handle_publication (SintesiSimServer    *self,
   problem = sintesi_sim_check_signature_of_pdf (parts.file);
   if (problem == NULL)
     {
-      cda_xml = sintesi_pdf_get_attachment (parts.file, "cda.xml", NULL);
+      cda_xml = sintesi_pdf_get_cda (parts.file, NULL);
       if (cda_xml == NULL || (cda = sintesi_cda_load_bytes (cda_xml, "cda.xml", 0, NULL)) == NULL)
         {
           problem = sintesi_sim_problem_new (400, "/msg/cda-element", "Errore in fase di estrazione del CDA.",
