@@ -1552,70 +1552,6 @@ test_pkcs11_softhsm (void)
   "  <component><structuredBody><component><section><code code=\"11450-4\" codeSystem=\"2.16.840.1.113883.6.1\"/></section></component></structuredBody></component>\n" \
   "</ClinicalDocument>\n"
 
-static xmlDoc *
-parse_cda (const char *text)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
-  g_autoptr(GError) error = NULL;
-  xmlDoc *doc = sintesi_xml_read_bytes (bytes, "cda.xml", 0, &error);
-
-  g_assert_no_error (error);
-  return doc;
-}
-
-static void
-test_cda_values (void)
-{
-  g_autoptr(xmlDoc) cda = parse_cda (MINIMAL_CDA);
-  g_autoptr(xmlDoc) no_cf = parse_cda ("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><code code=\"60591-5\" codeSystem=\"2.16.840.1.113883.6.1\"/>"
-                                       "<recordTarget><patientRole><id root=\"2.16.840.1.113883.2.9.4.3.7\" extension=\"TEAM0001\"/></patientRole></recordTarget></ClinicalDocument>");
-  g_autoptr(xmlDoc) no_code = parse_cda ("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><code code=\"60591-5\"/></ClinicalDocument>");
-  g_autoptr(xmlDoc) other_ns = parse_cda ("<ClinicalDocument><code code=\"60591-5\" codeSystem=\"2.16.840.1.113883.6.1\"/></ClinicalDocument>");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *type = sintesi_jwt_resource_type_from_cda (cda, &error);
-  g_autofree char *cf = NULL;
-  char *missing;
-
-  g_assert_no_error (error);
-  g_assert_cmpstr (type, ==, PSS_TYPE);
-  cf = sintesi_jwt_patient_cf_from_cda (cda, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (cf, ==, PATIENT_CF);
-
-  missing = sintesi_jwt_patient_cf_from_cda (no_cf, &error);
-  g_assert_null (missing);
-  g_assert_error (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA);
-  g_assert_nonnull (strstr (error->message, "codice fiscale"));
-  g_clear_error (&error);
-  missing = sintesi_jwt_resource_type_from_cda (no_code, &error);
-  g_assert_null (missing);
-  g_assert_error (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA);
-  g_clear_error (&error);
-  missing = sintesi_jwt_resource_type_from_cda (other_ns, &error);
-  g_assert_null (missing);
-  g_assert_error (error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA);
-}
-
-static void
-test_cda_values_official_example (void)
-{
-  g_autofree char *path = sintesi_test_fixture ("cda/pss-example-2025.xml");
-  g_autoptr(xmlDoc) cda = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *type = NULL;
-  g_autofree char *cf = NULL;
-
-  if (path == NULL)
-    return;
-  cda = sintesi_xml_read_file (path, 0, &error);
-  g_assert_no_error (error);
-  type = sintesi_jwt_resource_type_from_cda (cda, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (type, ==, PSS_TYPE);
-  cf = sintesi_jwt_patient_cf_from_cda (cda, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (cf, ==, "RSSMRA22A01A399Z");
-}
 
 /* ------------------------------------------------------------------------ */
 /* sintesi-cli tokens                                                       */
@@ -1862,8 +1798,6 @@ main (int argc, char **argv)
   g_test_add_func ("/jwt/lint/payload-alphabet", test_lint_payload_alphabet);
   g_test_add_func ("/jwt/lint/findings-to-error", test_findings_to_error);
   g_test_add_func ("/jwt/pkcs11/softhsm", test_pkcs11_softhsm);
-  g_test_add_func ("/jwt/cda/values", test_cda_values);
-  g_test_add_func ("/jwt/cda/official-example", test_cda_values_official_example);
   g_test_add_func ("/jwt/cli/tokens", test_cli_tokens);
   g_test_add_func ("/jwt/cli/tokens-human-update", test_cli_tokens_human_and_update);
   g_test_add_func ("/jwt/cli/tokens-refusals", test_cli_tokens_refusals);

@@ -1,9 +1,9 @@
 /* sintesi-cli-tokens.c: `sintesi-cli tokens` — both JWTs of one call,
  * built, signed and linted, without sending anything (cli.md)
  *
- * Until profiles and stored credentials land, everything a profile would
- * give is an explicit option: the S1 certificate and key, the physician's
- * CF, the locality, the application identity and the aud.
+ * With --profile NAME the S1 credential, the physician's CF, the locality,
+ * the application identity and the aud come from the profile; each can also
+ * be given (or overridden) as an option, for a vendor's own test material.
  */
 #include "config.h"
 
@@ -17,7 +17,10 @@
 #include "sintesi-cli-commands.h"
 #include "sintesi-environment.h"
 #include "sintesi-jwt.h"
-#include "sintesi-xml.h"
+#include "sintesi-cda.h"
+#include "sintesi-keystore.h"
+#include "sintesi-profile.h"
+#include "sintesi-sandbox.h"
 
 /* The PSS is the only document Sintesi sends: the type a metadata update
  * declares when no CDA is given. */
@@ -25,6 +28,7 @@
 
 typedef struct
 {
+  char     *profile;
   char     *sign_cert;
   char     *sign_key;
   gboolean  password_stdin;
@@ -47,6 +51,7 @@ typedef struct
 static void
 tokens_options_clear (TokensOptions *o)
 {
+  g_free (o->profile);
   g_free (o->sign_cert);
   g_free (o->sign_key);
   g_free (o->password_file);
@@ -61,6 +66,54 @@ tokens_options_clear (TokensOptions *o)
   g_free (o->app_id);
   g_free (o->app_vendor);
   g_free (o->app_version);
+}
+
+/* What the profile gives, unless an option already said it. */
+static gboolean
+fill_from_profile (TokensOptions      *o,
+                   const char         *passphrase,
+                   SintesiCredential **out_credential,
+                   GError            **error)
+{
+  g_autoptr(SintesiProfile) profile = NULL;
+  g_autoptr(SintesiKeystore) keystore = NULL;
+  SintesiSandbox *sandbox = NULL;
+
+  /* The sandbox makes the demo physician (and, without a keyring, its
+   * keys for this run) when it starts. */
+  if (g_str_equal (o->profile, SINTESI_SANDBOX_PROFILE) && !sintesi_profile_exists (o->profile) &&
+      (sandbox = sintesi_sandbox_start (error)) == NULL)
+    return FALSE;
+  profile = sintesi_profile_load (o->profile, error);
+  if (profile == NULL)
+    goto failed;
+  if (sandbox == NULL && sintesi_profile_get_environment (profile) == SINTESI_ENVIRONMENT_SANDBOX &&
+      (sandbox = sintesi_sandbox_start (error)) == NULL)
+    goto failed;
+  if (passphrase == NULL && sandbox != NULL)
+    passphrase = sintesi_sandbox_get_key_passphrase (sandbox);
+
+  keystore = sintesi_keystore_new (o->profile, NULL, error);
+  if (keystore == NULL)
+    goto failed;
+  *out_credential = sintesi_keystore_load (keystore, SINTESI_CREDENTIAL_SLOT_SIGN, passphrase, error);
+  if (*out_credential == NULL)
+    goto failed;
+  sintesi_sandbox_stop (sandbox);
+
+#define FILL(field, value) if (o->field == NULL) o->field = g_strdup (value)
+  FILL (cf, sintesi_profile_get_cf (profile));
+  FILL (locality, sintesi_profile_get_locality (profile));
+  FILL (app_id, sintesi_profile_get_app_id (profile));
+  FILL (app_vendor, sintesi_profile_get_app_vendor (profile));
+  FILL (app_version, sintesi_profile_get_app_version (profile));
+  FILL (aud, sintesi_profile_get_effective_aud (profile));
+#undef FILL
+  return TRUE;
+
+failed:
+  sintesi_sandbox_stop (sandbox);
+  return FALSE;
 }
 
 static int
@@ -220,6 +273,7 @@ sintesi_cli_tokens (SintesiCli  *cli,
 {
   TokensOptions o = { 0 };
   GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &o.profile, N_("The physician profile (S1 credential, CF, locality, application, aud)"), "NAME" },
     { "operation", 0, 0, G_OPTION_ARG_STRING, &o.operation, N_("create, replace, delete or update"), "OPERATION" },
     { "sign-cert", 0, 0, G_OPTION_ARG_FILENAME, &o.sign_cert, N_("Signature (S1) certificate, PEM or DER"), "FILE" },
     { "sign-key", 0, 0, G_OPTION_ARG_STRING, &o.sign_key, N_("Its private key (PEM, possibly encrypted) or a pkcs11: URI"), "FILE|URI" },
@@ -247,6 +301,8 @@ sintesi_cli_tokens (SintesiCli  *cli,
   g_autofree char *resource_type = NULL;
   g_autofree char *cda_patient = NULL;
   gnutls_privkey_t key = NULL;
+  gnutls_privkey_t signing_key = NULL;
+  g_autoptr(SintesiCredential) profile_credential = NULL;
   SintesiJwtParams params = { 0 };
   SintesiJwtOperation operation;
   SintesiEnvironment environment = SINTESI_ENVIRONMENT_STAGE;
@@ -269,6 +325,21 @@ sintesi_cli_tokens (SintesiCli  *cli,
       status = sintesi_cli_usage_error (cli, "%s", _("--operation must be create, replace, delete or update"));
       goto out;
     }
+  /* Local material: unreadable files and bad passwords are setup errors. */
+  if (o.password_stdin || o.password_file != NULL)
+    {
+      password = sintesi_cli_read_password (o.password_stdin, o.password_file, &error);
+      if (password == NULL)
+        {
+          status = sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+          goto out;
+        }
+    }
+  if (o.profile != NULL && !fill_from_profile (&o, password, &profile_credential, &error))
+    {
+      status = sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+      goto out;
+    }
   {
     struct { const char *value; const char *option; } required[] = {
       { o.sign_cert, "--sign-cert" }, { o.sign_key, "--sign-key" }, { o.cf, "--cf" },
@@ -276,10 +347,11 @@ sintesi_cli_tokens (SintesiCli  *cli,
       { o.app_version, "--app-version" },
     };
 
-    for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
+    /* The stored S1 stands in for --sign-cert and --sign-key. */
+    for (gsize i = profile_credential != NULL ? 2 : 0; i < G_N_ELEMENTS (required); i++)
       if (required[i].value == NULL)
         {
-          status = sintesi_cli_usage_error (cli, _("%s is required (until profiles are available)"), required[i].option);
+          status = sintesi_cli_usage_error (cli, _("%s is required (or --profile NAME)"), required[i].option);
           goto out;
         }
   }
@@ -304,24 +376,18 @@ sintesi_cli_tokens (SintesiCli  *cli,
       goto out;
     }
 
-  /* Local material: unreadable files and bad passwords are setup errors. */
-  if (o.password_stdin || o.password_file != NULL)
+  if (profile_credential != NULL)
     {
-      password = sintesi_cli_read_password (o.password_stdin, o.password_file, &error);
-      if (password == NULL)
-        {
-          status = sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
-          goto out;
-        }
+      certificate = sintesi_credential_get_certificate_der (profile_credential);
+      signing_key = sintesi_credential_get_privkey (profile_credential, &error);
     }
-  certificate = load_certificate (o.sign_cert, &error);
-  if (certificate == NULL)
+  else
     {
-      status = sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
-      goto out;
+      certificate = load_certificate (o.sign_cert, &error);
+      if (certificate != NULL)
+        signing_key = key = load_key (o.sign_key, password, &error);
     }
-  key = load_key (o.sign_key, password, &error);
-  if (key == NULL)
+  if (signing_key == NULL)
     {
       status = sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
       goto out;
@@ -339,16 +405,20 @@ sintesi_cli_tokens (SintesiCli  *cli,
     }
   if (o.cda != NULL)
     {
-      g_autoptr(xmlDoc) cda = sintesi_xml_read_file (o.cda, SINTESI_XML_DEFAULT_MAX_SIZE, &error);
+      g_autoptr(SintesiCda) cda = sintesi_cda_load_file (o.cda, 0, &error);
 
       if (cda == NULL)
         {
-          status = sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+          status = sintesi_cli_fail (cli, g_error_matches (error, SINTESI_CDA_ERROR, SINTESI_CDA_ERROR_NOT_CDA)
+                                          ? SINTESI_CLI_EXIT_REFUSED : SINTESI_CLI_EXIT_USAGE, error);
           goto out;
         }
-      resource_type = sintesi_jwt_resource_type_from_cda (cda, &error);
-      if (resource_type != NULL)
-        cda_patient = sintesi_jwt_patient_cf_from_cda (cda, &error);
+      resource_type = sintesi_cda_resource_hl7_type (cda, &error);
+      if (resource_type != NULL && cda->patient_cf == NULL)
+        g_set_error (&error, SINTESI_JWT_ERROR, SINTESI_JWT_ERROR_CDA, "%s",
+                     _("The CDA names no patient by codice fiscale (recordTarget/patientRole/id with root 2.16.840.1.113883.2.9.4.3.2)."));
+      else
+        cda_patient = g_strdup (cda->patient_cf);
       if (cda_patient == NULL)
         {
           status = sintesi_cli_fail (cli, SINTESI_CLI_EXIT_REFUSED, error);
@@ -366,7 +436,7 @@ sintesi_cli_tokens (SintesiCli  *cli,
   params.operation = operation;
   params.access_update = o.access_update;
   params.certificate_der = certificate;
-  params.key = key;
+  params.key = signing_key;
   params.physician_cf = o.cf;
   params.patient_cf = cda_patient != NULL ? cda_patient : o.patient;
   params.resource_hl7_type = resource_type != NULL ? resource_type : PSS_RESOURCE_TYPE;

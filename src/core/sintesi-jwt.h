@@ -194,15 +194,6 @@ GPtrArray          *sintesi_jwt_lint               (const char                  
  * every finding, one per line. */
 GError             *sintesi_jwt_findings_to_error  (GPtrArray                   *findings);
 
-/* What the gateway compares with the CDA (gateway-contract §4.3, §5.1
- * steps 13–14): ('<code>^^<codeSystem>') of the CDA's first <code>, and the
- * patient's codice fiscale (recordTarget/patientRole/id with the MEF root
- * 2.16.840.1.113883.2.9.4.3.2). */
-char               *sintesi_jwt_resource_type_from_cda (xmlDoc          *cda,
-                                                        GError         **error);
-char               *sintesi_jwt_patient_cf_from_cda    (xmlDoc          *cda,
-                                                        GError         **error);
-
 /* Standard base64url without padding, and back (NULL on bad input). */
 char               *sintesi_jwt_base64url_encode   (const guint8            *data,
                                                     gsize                    length);
