@@ -90,6 +90,22 @@ test_build_and_inspect (void)
   g_assert_cmpstr (json_object_get_string_member (signature, "signer_cn"), ==, "S1#090201PSSMNZLSN99E05F205J");
   g_assert_cmpstr (json_object_get_string_member (signature, "subfilter"), ==, "ETSI.CAdES.detached");
 
+  /* The demo physician's certificates pass every check for the sandbox,
+   * read from the profile (environment, CF, CA) without options. */
+  g_clear_pointer (&out, g_free);
+  {
+    const char *args[] = { "--json", "credentials", "check", "demo", NULL };
+    g_autoptr(JsonObject) report = NULL;
+    JsonArray *checks;
+
+    g_assert_cmpint (sintesi_test_run_cli (home, args, NULL, &out, NULL), ==, 0);
+    report = parse_object (out);
+    checks = json_object_get_array_member (report, "checks");
+    g_assert_cmpuint (json_array_get_length (checks), >, 10);
+    for (guint i = 0; i < json_array_get_length (checks); i++)
+      g_assert_true (json_object_get_boolean_member (json_array_get_object_element (checks, i), "ok"));
+  }
+
   sintesi_test_rmdir (home);
 }
 

@@ -8,6 +8,8 @@
 #include "sintesi-cli-commands.h"
 #include "sintesi-credentials.h"
 #include "sintesi-keystore.h"
+#include "sintesi-profile.h"
+#include "sintesi-sandbox.h"
 
 typedef struct
 {
@@ -349,6 +351,23 @@ credentials_check (SintesiCli  *cli,
     return exit_code;
   if (argc != 2)
     return sintesi_cli_usage_error (cli, "%s", _("Give the profile name."));
+  /* The profile says which environment, physician and CA the certificates
+   * are for; options override it (or stand in when there is no profile). */
+  if (sintesi_profile_exists (argv[1]))
+    {
+      g_autoptr(SintesiProfile) profile = sintesi_profile_load_unvalidated (argv[1], &error);
+
+      if (profile == NULL)
+        return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+      if (environment_name == NULL)
+        environment_name = g_strdup (sintesi_environment_to_string (sintesi_profile_get_environment (profile)));
+      if (cf == NULL)
+        cf = g_strdup (sintesi_profile_get_cf (profile));
+      if (ca_file == NULL && sintesi_profile_get_environment (profile) == SINTESI_ENVIRONMENT_SANDBOX)
+        ca_file = sintesi_sandbox_physician_ca_file ();
+      else if (ca_file == NULL)
+        ca_file = g_strdup (sintesi_profile_get_ca_file (profile));
+    }
   if (environment_name == NULL)
     return sintesi_cli_usage_error (cli, "%s", _("Give the environment with --environment (sandbox, stage, production or custom)."));
   if (!sintesi_environment_from_string (environment_name, &environment))

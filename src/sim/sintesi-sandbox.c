@@ -169,6 +169,12 @@ make_server_certificate (const char  *server_ca_file,
   return certificate;
 }
 
+char *
+sintesi_sandbox_physician_ca_file (void)
+{
+  return g_build_filename (sintesi_paths_get_data_dir (), "sandbox", "physician-ca.pem", NULL);
+}
+
 SintesiSandbox *
 sintesi_sandbox_start (GError **error)
 {
@@ -177,7 +183,7 @@ sintesi_sandbox_start (GError **error)
   SintesiSimConfig config = { 0 };
 
   sandbox->server_ca_file = g_build_filename (dir, "gateway-ca.pem", NULL);
-  sandbox->client_ca_file = g_build_filename (dir, "physician-ca.pem", NULL);
+  sandbox->client_ca_file = sintesi_sandbox_physician_ca_file ();
   if (!sintesi_paths_ensure_private_dir (dir, error) ||
       !ensure_demo_profile (sandbox->server_ca_file, error) ||
       !ensure_demo_credentials (sandbox, error))

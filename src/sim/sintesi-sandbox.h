@@ -30,6 +30,8 @@ SintesiSandbox *sintesi_sandbox_start              (GError        **error);
 const char     *sintesi_sandbox_get_base_url       (SintesiSandbox *sandbox);
 /* The CA file that verifies the running simulator's certificate. */
 const char     *sintesi_sandbox_get_server_ca_file (SintesiSandbox *sandbox);
+/* Where the CA of the demo physician's certificates is kept, running or not. */
+char           *sintesi_sandbox_physician_ca_file  (void);
 /* The CA file of the demo physician's certificates (the simulator's client CA). */
 const char     *sintesi_sandbox_get_client_ca_file (SintesiSandbox *sandbox);
 /* The passphrase of the demo keys when no keyring answered (they were made
