@@ -49,18 +49,6 @@ gateway_options_clear (GatewayOptions *options)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GatewayOptions, gateway_options_clear)
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* A failed exchange has no problem+json: its error says what went wrong. */
 static const char *
 failure_type (const GError *failure)
@@ -103,11 +91,11 @@ print_result (SintesiCli              *cli,
     json_builder_add_int_value (builder, response->http_status);
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "x_cart_id", response->x_cart_id);
-  add_string_or_null (builder, "trace_id", response->trace_id);
-  add_string_or_null (builder, "span_id", response->span_id);
-  add_string_or_null (builder, "workflow_instance_id", response->workflow_instance_id);
-  add_string_or_null (builder, "warning", warning);
+  sintesi_cli_json_add_string (builder, "x_cart_id", response->x_cart_id);
+  sintesi_cli_json_add_string (builder, "trace_id", response->trace_id);
+  sintesi_cli_json_add_string (builder, "span_id", response->span_id);
+  sintesi_cli_json_add_string (builder, "workflow_instance_id", response->workflow_instance_id);
+  sintesi_cli_json_add_string (builder, "warning", warning);
   json_builder_set_member_name (builder, "error");
   if (accepted)
     json_builder_add_null_value (builder);
@@ -116,21 +104,21 @@ print_result (SintesiCli              *cli,
       json_builder_begin_object (builder);
       if (response->failure != NULL && response->error_type == NULL)
         {
-          add_string_or_null (builder, "type", failure_type (response->failure));
-          add_string_or_null (builder, "title", response->failure->message);
-          add_string_or_null (builder, "detail", response->failure->message);
-          add_string_or_null (builder, "instance", NULL);
+          sintesi_cli_json_add_string (builder, "type", failure_type (response->failure));
+          sintesi_cli_json_add_string (builder, "title", response->failure->message);
+          sintesi_cli_json_add_string (builder, "detail", response->failure->message);
+          sintesi_cli_json_add_string (builder, "instance", NULL);
         }
       else
         {
-          add_string_or_null (builder, "type", response->error_type);
-          add_string_or_null (builder, "title", response->error_title);
-          add_string_or_null (builder, "detail", response->error_detail);
-          add_string_or_null (builder, "instance", response->error_instance);
+          sintesi_cli_json_add_string (builder, "type", response->error_type);
+          sintesi_cli_json_add_string (builder, "title", response->error_title);
+          sintesi_cli_json_add_string (builder, "detail", response->error_detail);
+          sintesi_cli_json_add_string (builder, "instance", response->error_instance);
         }
       json_builder_end_object (builder);
     }
-  add_string_or_null (builder, "document_id", result->document_id);
+  sintesi_cli_json_add_string (builder, "document_id", result->document_id);
   json_builder_end_object (builder);
 
   if (result->journal_error != NULL)

@@ -72,18 +72,6 @@ build_query (SintesiCli          *cli,
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_records_json (SintesiCli *cli,
                     GPtrArray  *records)
 {
@@ -99,9 +87,9 @@ print_records_json (SintesiCli *cli,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "journal_id");
       json_builder_add_int_value (builder, record->id);
-      add_string (builder, "created_at", record->created_at);
-      add_string (builder, "operation", sintesi_journal_operation_to_string (record->operation));
-      add_string (builder, "state", sintesi_journal_state_to_string (record->state));
+      sintesi_cli_json_add_string (builder, "created_at", record->created_at);
+      sintesi_cli_json_add_string (builder, "operation", sintesi_journal_operation_to_string (record->operation));
+      sintesi_cli_json_add_string (builder, "state", sintesi_journal_state_to_string (record->state));
       json_builder_set_member_name (builder, "outcome_unknown");
       json_builder_add_boolean_value (builder, record->outcome_unknown);
       json_builder_set_member_name (builder, "http_status");
@@ -109,12 +97,12 @@ print_records_json (SintesiCli *cli,
         json_builder_add_int_value (builder, record->http_status);
       else
         json_builder_add_null_value (builder);
-      add_string (builder, "x_cart_id", record->x_cart_id);
-      add_string (builder, "trace_id", record->trace_id);
-      add_string (builder, "workflow_instance_id", record->workflow_instance_id);
-      add_string (builder, "document_id", record->document_id);
-      add_string (builder, "patient_cf", record->patient_cf);
-      add_string (builder, "profile", record->profile);
+      sintesi_cli_json_add_string (builder, "x_cart_id", record->x_cart_id);
+      sintesi_cli_json_add_string (builder, "trace_id", record->trace_id);
+      sintesi_cli_json_add_string (builder, "workflow_instance_id", record->workflow_instance_id);
+      sintesi_cli_json_add_string (builder, "document_id", record->document_id);
+      sintesi_cli_json_add_string (builder, "patient_cf", record->patient_cf);
+      sintesi_cli_json_add_string (builder, "profile", record->profile);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -22,18 +22,6 @@ typedef struct
 } PdfSubcommand;
 
 static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *member,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_human (const char *file,
              GBytes     *cda,
              const char *sha256,
@@ -126,13 +114,13 @@ pdf_inspect (SintesiCli  *cli,
       SintesiPdfSignature *signature = g_ptr_array_index (signatures, i);
 
       json_builder_begin_object (builder);
-      add_nullable_string (builder, "subfilter", signature->subfilter);
+      sintesi_cli_json_add_string (builder, "subfilter", signature->subfilter);
       json_builder_set_member_name (builder, "valid");
       json_builder_add_boolean_value (builder, signature->valid);
       json_builder_set_member_name (builder, "covers_whole_file");
       json_builder_add_boolean_value (builder, signature->covers_whole_file);
-      add_nullable_string (builder, "signer_cn", signature->signer_cn);
-      add_nullable_string (builder, "signing_time", signature->signing_time);
+      sintesi_cli_json_add_string (builder, "signer_cn", signature->signer_cn);
+      sintesi_cli_json_add_string (builder, "signing_time", signature->signing_time);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -233,8 +221,8 @@ pdf_build (SintesiCli  *cli,
       json_builder_add_int_value (builder, (gint64) g_bytes_get_size (pdf));
       json_builder_set_member_name (builder, "sha256");
       json_builder_add_string_value (builder, sha256);
-      add_nullable_string (builder, "signer_cn", signer_cn);
-      add_nullable_string (builder, "document_id", document_id);
+      sintesi_cli_json_add_string (builder, "signer_cn", signer_cn);
+      sintesi_cli_json_add_string (builder, "document_id", document_id);
       json_builder_end_object (builder);
       sintesi_cli_print_json (cli, json_builder_get_root (builder));
     }

@@ -11,18 +11,6 @@
 #include "sintesi-registry.h"
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *key,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_problems (JsonBuilder *builder,
               GPtrArray   *problems)
 {
@@ -33,9 +21,9 @@ add_problems (JsonBuilder *builder,
       SintesiProfileProblem *problem = g_ptr_array_index (problems, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "field", problem->field);
-      add_string (builder, "severity", problem->severity == SINTESI_PROBLEM_ERROR ? "error" : "warning");
-      add_string (builder, "message", problem->message);
+      sintesi_cli_json_add_string (builder, "field", problem->field);
+      sintesi_cli_json_add_string (builder, "severity", problem->severity == SINTESI_PROBLEM_ERROR ? "error" : "warning");
+      sintesi_cli_json_add_string (builder, "message", problem->message);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -61,32 +49,32 @@ add_profile_members (JsonBuilder    *builder,
 {
   g_autofree char *path = sintesi_profile_path (sintesi_profile_get_name (profile));
 
-  add_string (builder, "name", sintesi_profile_get_name (profile));
-  add_string (builder, "path", path);
-  add_string (builder, "physician_name", sintesi_profile_get_physician_name (profile));
-  add_string (builder, "cf", sintesi_profile_get_cf (profile));
-  add_string (builder, "azienda", sintesi_profile_get_azienda (profile));
-  add_string (builder, "repository", sintesi_profile_get_repository (profile));
-  add_string (builder, "solution", sintesi_profile_get_solution (profile));
-  add_string (builder, "environment", sintesi_environment_to_string (sintesi_profile_get_environment (profile)));
-  add_string (builder, "base_url", sintesi_profile_get_base_url (profile));
-  add_string (builder, "effective_base_url", sintesi_profile_get_effective_base_url (profile));
-  add_string (builder, "aud", sintesi_profile_get_aud (profile));
-  add_string (builder, "effective_aud", sintesi_profile_get_effective_aud (profile));
-  add_string (builder, "ca_file", sintesi_profile_get_ca_file (profile));
-  add_string (builder, "locality", sintesi_profile_get_locality (profile));
-  add_string (builder, "app_id", sintesi_profile_get_app_id (profile));
-  add_string (builder, "app_vendor", sintesi_profile_get_app_vendor (profile));
-  add_string (builder, "app_version", sintesi_profile_get_app_version (profile));
+  sintesi_cli_json_add_string (builder, "name", sintesi_profile_get_name (profile));
+  sintesi_cli_json_add_string (builder, "path", path);
+  sintesi_cli_json_add_string (builder, "physician_name", sintesi_profile_get_physician_name (profile));
+  sintesi_cli_json_add_string (builder, "cf", sintesi_profile_get_cf (profile));
+  sintesi_cli_json_add_string (builder, "azienda", sintesi_profile_get_azienda (profile));
+  sintesi_cli_json_add_string (builder, "repository", sintesi_profile_get_repository (profile));
+  sintesi_cli_json_add_string (builder, "solution", sintesi_profile_get_solution (profile));
+  sintesi_cli_json_add_string (builder, "environment", sintesi_environment_to_string (sintesi_profile_get_environment (profile)));
+  sintesi_cli_json_add_string (builder, "base_url", sintesi_profile_get_base_url (profile));
+  sintesi_cli_json_add_string (builder, "effective_base_url", sintesi_profile_get_effective_base_url (profile));
+  sintesi_cli_json_add_string (builder, "aud", sintesi_profile_get_aud (profile));
+  sintesi_cli_json_add_string (builder, "effective_aud", sintesi_profile_get_effective_aud (profile));
+  sintesi_cli_json_add_string (builder, "ca_file", sintesi_profile_get_ca_file (profile));
+  sintesi_cli_json_add_string (builder, "locality", sintesi_profile_get_locality (profile));
+  sintesi_cli_json_add_string (builder, "app_id", sintesi_profile_get_app_id (profile));
+  sintesi_cli_json_add_string (builder, "app_vendor", sintesi_profile_get_app_vendor (profile));
+  sintesi_cli_json_add_string (builder, "app_version", sintesi_profile_get_app_version (profile));
   /* Named as in the requestBody they fill (D13). */
   json_builder_set_member_name (builder, "metadata");
   json_builder_begin_object (builder);
-  add_string (builder, "healthDataFormat", sintesi_profile_get_health_data_format (profile));
-  add_string (builder, "mode", sintesi_profile_get_mode (profile));
-  add_string (builder, "tipologiaStruttura", sintesi_profile_get_tipologia_struttura (profile));
-  add_string (builder, "tipoDocumentoLivAlto", sintesi_profile_get_tipo_documento_liv_alto (profile));
-  add_string (builder, "assettoOrganizzativo", sintesi_profile_get_assetto_organizzativo (profile));
-  add_string (builder, "tipoAttivitaClinica", sintesi_profile_get_tipo_attivita_clinica (profile));
+  sintesi_cli_json_add_string (builder, "healthDataFormat", sintesi_profile_get_health_data_format (profile));
+  sintesi_cli_json_add_string (builder, "mode", sintesi_profile_get_mode (profile));
+  sintesi_cli_json_add_string (builder, "tipologiaStruttura", sintesi_profile_get_tipologia_struttura (profile));
+  sintesi_cli_json_add_string (builder, "tipoDocumentoLivAlto", sintesi_profile_get_tipo_documento_liv_alto (profile));
+  sintesi_cli_json_add_string (builder, "assettoOrganizzativo", sintesi_profile_get_assetto_organizzativo (profile));
+  sintesi_cli_json_add_string (builder, "tipoAttivitaClinica", sintesi_profile_get_tipo_attivita_clinica (profile));
   json_builder_end_object (builder);
 }
 
@@ -138,10 +126,10 @@ fail_with_problems (SintesiCli   *cli,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_begin_object (builder);
-  add_string (builder, "domain", g_quark_to_string (error->domain));
+  sintesi_cli_json_add_string (builder, "domain", g_quark_to_string (error->domain));
   json_builder_set_member_name (builder, "code");
   json_builder_add_int_value (builder, error->code);
-  add_string (builder, "message", error->message);
+  sintesi_cli_json_add_string (builder, "message", error->message);
   json_builder_end_object (builder);
   add_problems (builder, problems);
   json_builder_end_object (builder);
@@ -341,10 +329,10 @@ profile_list (SintesiCli  *cli,
           valid = !sintesi_profile_problems_have_errors (problems);
         }
       json_builder_begin_object (builder);
-      add_string (builder, "name", names[i]);
-      add_string (builder, "environment",
+      sintesi_cli_json_add_string (builder, "name", names[i]);
+      sintesi_cli_json_add_string (builder, "environment",
                   profile ? sintesi_environment_to_string (sintesi_profile_get_environment (profile)) : NULL);
-      add_string (builder, "cf", profile ? sintesi_profile_get_cf (profile) : NULL);
+      sintesi_cli_json_add_string (builder, "cf", profile ? sintesi_profile_get_cf (profile) : NULL);
       json_builder_set_member_name (builder, "valid");
       json_builder_add_boolean_value (builder, valid);
       json_builder_end_object (builder);
@@ -371,10 +359,10 @@ add_check (JsonBuilder *builder,
            gboolean     print)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "id", id);
+  sintesi_cli_json_add_string (builder, "id", id);
   json_builder_set_member_name (builder, "ok");
   json_builder_add_boolean_value (builder, ok);
-  add_string (builder, "message", message);
+  sintesi_cli_json_add_string (builder, "message", message);
   json_builder_end_object (builder);
   if (print)
     printf ("%s %-28s %s\n", ok ? "✔" : "✘", id, message);
@@ -411,12 +399,12 @@ add_row (JsonBuilder              *builder,
     }
   types = g_strjoinv (",", row->document_types);
   json_builder_begin_object (builder);
-  add_string (builder, "vendor", row->vendor);
-  add_string (builder, "application", row->application);
-  add_string (builder, "version", row->version);
-  add_string (builder, "document_types", types);
-  add_string (builder, "service", row->service);
-  add_string (builder, "validation_date", row->validation_date);
+  sintesi_cli_json_add_string (builder, "vendor", row->vendor);
+  sintesi_cli_json_add_string (builder, "application", row->application);
+  sintesi_cli_json_add_string (builder, "version", row->version);
+  sintesi_cli_json_add_string (builder, "document_types", types);
+  sintesi_cli_json_add_string (builder, "service", row->service);
+  sintesi_cli_json_add_string (builder, "validation_date", row->validation_date);
   json_builder_set_member_name (builder, "line");
   json_builder_add_int_value (builder, row->line);
   json_builder_end_object (builder);
@@ -464,7 +452,7 @@ profile_check (SintesiCli  *cli,
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
-  add_string (builder, "profile", argv[1]);
+  sintesi_cli_json_add_string (builder, "profile", argv[1]);
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);
 
@@ -524,9 +512,9 @@ profile_check (SintesiCli  *cli,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "installed");
   json_builder_add_boolean_value (builder, registry != NULL);
-  add_string (builder, "path", registry_path);
-  add_string (builder, "sha256", registry ? sintesi_registry_get_sha256 (registry) : NULL);
-  add_string (builder, "latest_validation_date",
+  sintesi_cli_json_add_string (builder, "path", registry_path);
+  sintesi_cli_json_add_string (builder, "sha256", registry ? sintesi_registry_get_sha256 (registry) : NULL);
+  sintesi_cli_json_add_string (builder, "latest_validation_date",
               registry ? sintesi_registry_get_latest_validation_date (registry) : NULL);
   json_builder_set_member_name (builder, "match");
   if (match == NULL)
@@ -534,13 +522,13 @@ profile_check (SintesiCli  *cli,
   else
     {
       json_builder_begin_object (builder);
-      add_string (builder, "outcome", outcome_name (match->outcome));
+      sintesi_cli_json_add_string (builder, "outcome", outcome_name (match->outcome));
       json_builder_set_member_name (builder, "vendor_equivalent");
       json_builder_add_boolean_value (builder, match->vendor_equivalent);
       json_builder_set_member_name (builder, "version_equivalent");
       json_builder_add_boolean_value (builder, match->version_equivalent);
       add_row (builder, match->row);
-      add_string (builder, "message", match->message);
+      sintesi_cli_json_add_string (builder, "message", match->message);
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);

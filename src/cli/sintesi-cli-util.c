@@ -38,6 +38,18 @@ sintesi_cli_parse_options (SintesiCli    *cli,
 }
 
 void
+sintesi_cli_json_add_string (JsonBuilder *builder,
+                             const char  *name,
+                             const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
 sintesi_cli_print_json (SintesiCli *cli,
                         JsonNode   *root)
 {

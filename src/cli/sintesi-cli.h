@@ -38,6 +38,11 @@ gboolean sintesi_cli_parse_options (SintesiCli    *cli,
                                     char        ***argv,
                                     int           *exit_code);
 
+/* Adds "name": value, or "name": null when value is NULL. */
+void     sintesi_cli_json_add_string (JsonBuilder *builder,
+                                      const char  *name,
+                                      const char  *value);
+
 /* Prints root as the single JSON object of this run. Takes ownership. */
 void     sintesi_cli_print_json    (SintesiCli *cli,
                                     JsonNode   *root);
