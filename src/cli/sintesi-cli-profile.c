@@ -358,12 +358,7 @@ add_check (JsonBuilder *builder,
            const char  *message,
            gboolean     print)
 {
-  json_builder_begin_object (builder);
-  sintesi_cli_json_add_string (builder, "id", id);
-  json_builder_set_member_name (builder, "ok");
-  json_builder_add_boolean_value (builder, ok);
-  sintesi_cli_json_add_string (builder, "message", message);
-  json_builder_end_object (builder);
+  sintesi_cli_json_add_check (builder, id, ok, message);
   if (print)
     printf ("%s %-28s %s\n", ok ? "✔" : "✘", id, message);
 }

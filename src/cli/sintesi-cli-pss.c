@@ -163,14 +163,7 @@ pss_example (SintesiCli  *cli,
         {
           const SintesiPssCheck *check = g_ptr_array_index (checks, i);
 
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, check->id);
-          json_builder_set_member_name (builder, "ok");
-          json_builder_add_boolean_value (builder, check->ok);
-          json_builder_set_member_name (builder, "message");
-          json_builder_add_string_value (builder, check->message);
-          json_builder_end_object (builder);
+          sintesi_cli_json_add_check (builder, check->id, check->ok, check->message);
         }
       json_builder_end_array (builder);
       json_builder_end_object (builder);

@@ -50,6 +50,21 @@ sintesi_cli_json_add_string (JsonBuilder *builder,
 }
 
 void
+sintesi_cli_json_add_check (JsonBuilder *builder,
+                            const char  *id,
+                            gboolean     ok,
+                            const char  *message)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_boolean_value (builder, ok);
+  sintesi_cli_json_add_string (builder, "message", message);
+  json_builder_end_object (builder);
+}
+
+void
 sintesi_cli_print_json (SintesiCli *cli,
                         JsonNode   *root)
 {

@@ -43,6 +43,12 @@ void     sintesi_cli_json_add_string (JsonBuilder *builder,
                                       const char  *name,
                                       const char  *value);
 
+/* Adds one {"id", "ok", "message"} object: the shape of every check list. */
+void     sintesi_cli_json_add_check  (JsonBuilder *builder,
+                                      const char  *id,
+                                      gboolean     ok,
+                                      const char  *message);
+
 /* Prints root as the single JSON object of this run. Takes ownership. */
 void     sintesi_cli_print_json    (SintesiCli *cli,
                                     JsonNode   *root);
