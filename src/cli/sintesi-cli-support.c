@@ -73,7 +73,7 @@ sintesi_cli_support_bundle (SintesiCli *cli, int argc, char **argv)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
       N_("Where to write the zip (a folder: the default name inside it; default: the current folder)"), "FILE.zip" },
     { "confirm-health-data", 0, 0, G_OPTION_ARG_NONE, &confirm,
-      N_("Confirm that the bundle holds a patient’s health data (required for production calls)"), NULL },
+      N_("Confirm that the bundle holds a patient’s health data (required for calls to production or a custom endpoint)"), NULL },
     { NULL }
   };
   g_autoptr(SintesiJournal) journal = NULL;
