@@ -11,6 +11,7 @@
 #include "sintesi-credentials.h"
 #include "sintesi-keystore.h"
 #include "sintesi-paths.h"
+#include "sintesi-registry.h"
 #include "sintesi-support.h"
 #include "sintesi-test-pki.h"
 #include "sintesi-test-util.h"
@@ -307,6 +308,20 @@ test_bundle_of_sent_call (void)
   record = sintesi_journal_get_record (journal, sent.journal_id, &error);
   g_assert_no_error (error);
 
+  /* An installed registry that lists the application the tokens name. */
+  {
+    g_autofree char *csv = g_build_filename (work, "results.csv", NULL);
+    g_autofree char *rows = g_strconcat ("Fornitore,Nomi fornitori equivalenti,Applicativo,Versione,Versioni Equivalenti,"
+                                         "Tipo Documento,Servizio,Data validazione,Versione Gateway\r\n"
+                                         "Altro,,ALTRO,1.0,,PSS,VALIDATION,2025-01-01,2.0\r\n"
+                                         "Sintesi,,SINTESI,", PACKAGE_VERSION, ",,PSS,VALIDATION,2026-01-01,2.0\r\n", NULL);
+    g_autoptr(SintesiRegistry) registry = NULL;
+
+    g_assert_true (g_file_set_contents (csv, rows, -1, NULL));
+    registry = sintesi_registry_import (csv, &error);
+    g_assert_no_error (error);
+  }
+
   /* A sandbox call needs no health-data confirmation. */
   bundle = sintesi_support_write_bundle (journal, sent.journal_id, zip, SINTESI_SUPPORT_FLAGS_NONE, &error);
   g_assert_no_error (error);
@@ -413,6 +428,16 @@ test_bundle_of_sent_call (void)
                    ==, record->sent_at);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (manifest, "application"), "vendor"),
                    ==, "Sintesi");
+  {
+    JsonObject *registry = json_object_get_object_member (json_object_get_object_member (manifest, "application"),
+                                                          "registry");
+
+    g_assert_nonnull (registry);
+    g_assert_cmpstr (json_object_get_string_member (registry, "outcome"), ==, "accredited");
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (registry, "row"), "line"), ==, 3);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (registry, "row"), "validation_date"),
+                     ==, "2026-01-01");
+  }
   certificates = json_object_get_object_member (manifest, "certificates");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (certificates, "auth"), "cn"),
                    ==, "A1#090201PSS" PHYSICIAN_CF);

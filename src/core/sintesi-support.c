@@ -789,11 +789,13 @@ build_email (Bundle *b)
 
 /* ---- Putting it together -------------------------------------------- */
 
-GPtrArray *
-sintesi_support_collect (SintesiJournal       *journal,
-                         gint64                record_id,
-                         SintesiSupportFlags   flags,
-                         GError              **error)
+/* The files, and the record they come from when out_record is given. */
+static GPtrArray *
+collect (SintesiJournal         *journal,
+         gint64                  record_id,
+         SintesiSupportFlags     flags,
+         SintesiJournalRecord  **out_record,
+         GError                **error)
 {
   g_auto(Bundle) b = { 0 };
   g_autoptr(GError) local_error = NULL;
@@ -854,7 +856,18 @@ sintesi_support_collect (SintesiJournal       *journal,
     manifest->contents = g_bytes_new_take (text, strlen (text));
   }
   g_ptr_array_insert (b.files, 0, manifest);
+  if (out_record != NULL)
+    *out_record = g_steal_pointer (&b.record);
   return g_steal_pointer (&b.files);
+}
+
+GPtrArray *
+sintesi_support_collect (SintesiJournal       *journal,
+                         gint64                record_id,
+                         SintesiSupportFlags   flags,
+                         GError              **error)
+{
+  return collect (journal, record_id, flags, NULL, error);
 }
 
 static la_ssize_t
@@ -935,11 +948,8 @@ sintesi_support_write_bundle (SintesiJournal       *journal,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (journal), NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  files = sintesi_support_collect (journal, record_id, flags, error);
+  files = collect (journal, record_id, flags, &record, error);
   if (files == NULL)
-    return NULL;
-  record = sintesi_journal_get_record (journal, record_id, error);
-  if (record == NULL)
     return NULL;
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
