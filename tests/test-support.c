@@ -507,6 +507,18 @@ test_cli_bundle (void)
   g_assert_true (g_regex_match_simple (pattern, base, 0, 0));
   g_assert_true (g_str_has_prefix (json_object_get_string_member (result, "path"), work));
 
+  {
+    g_autofree char *human_out = NULL, *human_err = NULL;
+    g_autofree char *human_zip = g_build_filename (work, "human.zip", NULL);
+    const char *args[] = { "support-bundle", id, "--out", human_zip, NULL };
+
+    g_assert_cmpint (sintesi_test_run_cli (sent.home, args, NULL, &human_out, &human_err), ==, 0);
+    g_assert_nonnull (strstr (human_out, "Support bundle written to"));
+    g_assert_nonnull (strstr (human_out, "  jwt-decoded.json\n"));
+    g_assert_nonnull (strstr (human_out, sent.x_cart_id));
+    g_assert_true (g_file_test (human_zip, G_FILE_TEST_IS_REGULAR));
+  }
+
   sintesi_test_rmdir (work);
 }
 
@@ -569,6 +581,9 @@ test_cli_errors (void)
   sintesi_test_rmdir (empty_home);
 }
 
+static gint64 prepare_record (SintesiJournal *journal, const char *profile, SintesiEnvironment environment,
+                              const char *a1, const char *s1);
+
 static void
 test_unknown_id (void)
 {
@@ -586,6 +601,18 @@ test_unknown_id (void)
   g_assert_cmpstr (error->message, ==,
                    "The journal has no call with id 42: “sintesi-cli history” lists the calls and their ids.");
   g_assert_false (g_file_test (zip, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* A folder that does not exist: a clear error, nothing written. */
+  {
+    g_autofree char *missing = g_build_filename (work, "no-such-folder", "b.zip", NULL);
+    gint64 id = prepare_record (journal, "rossi", SINTESI_ENVIRONMENT_STAGE, NULL, NULL);
+
+    g_assert_null (sintesi_support_write_bundle (journal, id, missing, SINTESI_SUPPORT_FLAGS_NONE, &error));
+    g_assert_error (error, SINTESI_SUPPORT_ERROR, SINTESI_SUPPORT_ERROR_WRITE);
+    g_assert_true (g_str_has_prefix (error->message, "The support bundle could not be written to “"));
+    g_assert_nonnull (strstr (error->message, missing));
+  }
   g_clear_object (&journal);
   sintesi_test_rmdir (work);
 }
@@ -637,13 +664,22 @@ test_failed_call (void)
   g_autoptr(SintesiSupportBundle) bundle = NULL;
   g_autoptr(JsonObject) manifest = NULL;
   g_autoptr(GError) error = NULL;
-  const char * const expected[] = { "manifest.json", "request.txt", "email.txt", NULL };
+  const char * const expected[] = { "manifest.json", "request.txt", "document.pdf", "email.txt", NULL };
+  g_autoptr(GBytes) not_a_pdf = g_bytes_new_static ("%PDF-1.7 truncated", 18);
+  g_autoptr(GBytes) pdf = NULL;
   JsonObject *journal_part;
   gint64 id;
 
   use_home (work);
   journal = open_journal (path);
   id = prepare_record (journal, "rossi", SINTESI_ENVIRONMENT_STAGE, NULL, NULL);
+  {
+    /* A PDF without cda.xml: kept as sent, the manifest says why no CDA. */
+    SintesiJournalRequest with_pdf = { .pdf = not_a_pdf };
+
+    g_assert_true (sintesi_journal_record_request (journal, id, &with_pdf, &error));
+    g_assert_no_error (error);
+  }
   g_assert_true (sintesi_journal_record_failure (journal, id, "The gateway could not be reached: connection refused.", &error));
   g_assert_no_error (error);
 
@@ -657,7 +693,11 @@ test_failed_call (void)
   g_assert_true (g_str_has_prefix (request, "DELETE https://gateway.example/gateway/v2/documents/"));
   g_assert_true (g_str_has_suffix (request, request_headers));
 
+  pdf = read_unzipped (dir, "document.pdf");
+  assert_bytes_equal (pdf, not_a_pdf, "document.pdf");
+
   manifest = read_unzipped_json (dir, "manifest.json");
+  g_assert_nonnull (json_object_get_string_member (manifest, "cda_problem"));
   journal_part = json_object_get_object_member (manifest, "journal");
   g_assert_cmpstr (json_object_get_string_member (journal_part, "state"), ==, "failed");
   g_assert_cmpstr (json_object_get_string_member (journal_part, "outcome"), ==, "failed");
@@ -673,7 +713,7 @@ test_failed_call (void)
   g_assert_null (strstr (email, "Cc:"));
   g_assert_nonnull (strstr (email, "X-CART-id: non disponibile"));
   g_assert_nonnull (strstr (email, "nessuna risposta HTTP ricevuta (The gateway could not be reached: connection refused.)"));
-  g_assert_nonnull (strstr (email, "Allegati: request.txt\n"));
+  g_assert_nonnull (strstr (email, "Allegati: request.txt, document.pdf\n"));
 
   g_clear_object (&journal);
   sintesi_test_rmdir (work);
