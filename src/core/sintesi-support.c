@@ -901,7 +901,7 @@ zip_files (GPtrArray  *files,
   gboolean ok = TRUE;
 
   if (archive_write_set_format_zip (archive) != ARCHIVE_OK ||
-      archive_write_open2 (archive, zip, NULL, write_to_array, NULL, NULL) != ARCHIVE_OK)
+      archive_write_open (archive, zip, NULL, write_to_array, NULL) != ARCHIVE_OK)
     ok = archive_failed (archive, error);
   for (guint i = 0; ok && i < files->len; i++)
     {

@@ -78,8 +78,9 @@ char       *sintesi_support_default_file_name (const SintesiJournalRecord *recor
 
 /* The e-mail subject of the regional text §16 for environment (stage:
  * "FSE2.0 Richiesta Supporto Staging | 'V' - 'A'", production:
- * "FSE2.0 Richiesta Supporto | 'V' - 'A'"); other environments have no
- * regional support and get the production wording. */
+ * "FSE2.0 Richiesta Supporto | 'V' - 'A'"). The sandbox and custom
+ * endpoints have no regional support: they get the staging wording, and
+ * email.txt names no regional recipient for them. */
 char       *sintesi_support_email_subject (SintesiEnvironment  environment,
                                            const char         *vendor,
                                            const char         *application);
