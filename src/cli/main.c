@@ -31,6 +31,7 @@ static const CommandEntry commands[] = {
   { "update-metadata", sintesi_cli_update_metadata, N_("Update the metadata of a document sent earlier") },
   { "status", sintesi_cli_status, N_("Ask the gateway how a call ended") },
   { "history", sintesi_cli_history, N_("List or export the journal of calls to the gateway") },
+  { "support-bundle", sintesi_cli_support_bundle, N_("Pack one call into a zip for a support request") },
   { NULL, NULL, NULL }
 };
 

@@ -19,5 +19,6 @@ int sintesi_cli_replace     (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_delete      (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_update_metadata (SintesiCli *cli, int argc, char **argv);
 int sintesi_cli_status      (SintesiCli *cli, int argc, char **argv);
+int sintesi_cli_support_bundle (SintesiCli *cli, int argc, char **argv);
 
 G_END_DECLS
