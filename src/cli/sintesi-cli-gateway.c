@@ -66,6 +66,24 @@ failure_type (const GError *failure)
     }
 }
 
+static void
+print_events (JsonNode *events)
+{
+  JsonArray *array = events != NULL && JSON_NODE_HOLDS_ARRAY (events) ? json_node_get_array (events) : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *event = json_array_get_object_element (array, i);
+
+      if (event == NULL)
+        continue;
+      printf ("  %s  %-28s %s\n",
+              json_object_get_string_member_with_default (event, "eventDate", ""),
+              json_object_get_string_member_with_default (event, "eventType", ""),
+              json_object_get_string_member_with_default (event, "eventStatus", ""));
+    }
+}
+
 static int
 print_result (SintesiCli              *cli,
               SintesiGatewayOperation  operation,
@@ -119,6 +137,12 @@ print_result (SintesiCli              *cli,
       json_builder_end_object (builder);
     }
   sintesi_cli_json_add_string (builder, "document_id", result->document_id);
+  if (response->status_events != NULL)
+    {
+      /* Status calls: the gateway's events (transactionData), as received. */
+      json_builder_set_member_name (builder, "events");
+      json_builder_add_value (builder, json_node_copy (response->status_events));
+    }
   json_builder_end_object (builder);
 
   if (result->journal_error != NULL)
@@ -150,6 +174,7 @@ print_result (SintesiCli              *cli,
         printf ("identificativoDoc: %s\n", result->document_id);
       if (warning != NULL)
         printf (_("Warning: %s\n"), warning);
+      print_events (response->status_events);
       json_node_unref (json_builder_get_root (builder));
     }
   return accepted && result->journal_error == NULL ? SINTESI_CLI_EXIT_OK : SINTESI_CLI_EXIT_REFUSED;

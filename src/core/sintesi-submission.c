@@ -568,6 +568,40 @@ record_outcome (SintesiJournal          *journal,
                                     &result->journal_error);
 }
 
+/* A status answer also belongs to the call it is about: a support bundle of
+ * that call then carries its last known state. */
+static void
+attach_status_poll (SintesiJournal          *journal,
+                    const char              *workflow_instance_id,
+                    const char              *url,
+                    SintesiSubmissionResult *result)
+{
+  SintesiGatewayResponse *response = result->response;
+  SintesiJournalQuery query = { 0 };
+  g_autoptr(GPtrArray) records = NULL;
+  SintesiJournalAnswer answer = { 0 };
+
+  query.workflow_instance_id = workflow_instance_id;
+  query.limit = 2;
+  records = sintesi_journal_search (journal, &query, NULL);
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      SintesiJournalRecord *record = g_ptr_array_index (records, i);
+
+      if (record->id == result->journal_id || record->operation == SINTESI_JOURNAL_OPERATION_STATUS)
+        continue;
+      answer.http_status = response->http_status;
+      answer.body = response->body;
+      answer.x_cart_id = response->x_cart_id;
+      answer.trace_id = response->trace_id;
+      answer.span_id = response->span_id;
+      answer.workflow_instance_id = response->workflow_instance_id;
+      sintesi_journal_add_status_poll (journal, record->id, url, response->http_status > 0 ? &answer : NULL,
+                                       response->failure != NULL ? response->failure->message : NULL, NULL);
+      break;
+    }
+}
+
 SintesiSubmissionResult *
 sintesi_submission_send (SintesiJournal           *journal,
                          const SintesiSubmission  *submission,
@@ -682,5 +716,7 @@ sintesi_submission_send (SintesiJournal           *journal,
       return NULL;
     }
   record_outcome (journal, result);
+  if (operation == SINTESI_GATEWAY_STATUS)
+    attach_status_poll (journal, submission->lookup_id, url, result);
   return g_steal_pointer (&result);
 }
