@@ -1,12 +1,29 @@
-/* test-window.c: the main window comes up, with its content, and is drawn */
+/* test-window.c: the main window in the sandbox, driven through its widgets
+ *
+ * One application and one window for the whole program, in a throwaway
+ * home (config and data folders) with no D-Bus session, so no real keyring
+ * or profile is touched. The tests run in order: the sandbox comes up, a
+ * wrong codice fiscale is refused as it is typed, a whole send goes through
+ * the simulator, and then every page is drawn (the history with the call
+ * just made) and saved as a PNG.
+ */
 #include "config.h"
 
 #include <adwaita.h>
 #include <string.h>
 
 #include "sintesi-application.h"
+#include "sintesi-cf.h"
+#include "sintesi-history-page.h"
+#include "sintesi-paths.h"
+#include "sintesi-profile-page.h"
+#include "sintesi-send-page.h"
 #include "sintesi-window.h"
 #include "sintesi-test-util.h"
+
+static SintesiApplication *application;
+static SintesiWindow *window;
+static char *screenshot_dir;
 
 static void
 wait_for_draw (GtkWidget *widget)
@@ -18,15 +35,37 @@ wait_for_draw (GtkWidget *widget)
   gdk_display_sync (gtk_widget_get_display (widget));
 }
 
-static GdkTexture *
-render_window (GtkWidget *window)
+static gboolean
+timed_out_cb (gpointer data)
 {
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until condition holds, for at most seconds. */
+static gboolean
+wait_until (gboolean (*condition) (void),
+            guint      seconds)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (seconds, timed_out_cb, &timed_out);
+
+  while (!condition () && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (source);
+  return condition ();
+}
+
+static GdkTexture *
+render_window (GtkWidget *widget)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (snapshot);
@@ -35,7 +74,7 @@ render_window (GtkWidget *window)
 }
 
 /* A blank or single-colour picture has almost no distinct colours; a window
- * with a header bar, text and an icon has many. */
+ * with a header bar, text and icons has many. */
 static guint
 count_colours (GdkTexture *texture)
 {
@@ -57,38 +96,174 @@ count_colours (GdkTexture *texture)
   return g_hash_table_size (colours);
 }
 
+/* Draws the window, checks it is not blank, keeps the PNG. */
 static void
-test_window_shows_welcome (void)
+screenshot (const char *name)
 {
-  g_autoptr(SintesiApplication) application = sintesi_application_new ();
-  SintesiWindow *window;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *tmp = sintesi_test_mkdtemp ();
-  g_autofree char *png = g_build_filename (tmp, "window.png", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *png = g_build_filename (screenshot_dir, file, NULL);
   guint colours;
 
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  window = sintesi_window_new (application);
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Sintesi");
-  gtk_window_present (GTK_WINDOW (window));
   wait_for_draw (GTK_WIDGET (window));
-
   texture = render_window (GTK_WIDGET (window));
   g_assert_true (gdk_texture_save_to_png (texture, png));
-  g_test_message ("screenshot: %s", png);
   colours = count_colours (texture);
-  g_test_message ("distinct colours: %u", colours);
+  g_test_message ("screenshot %s: %u distinct colours", png, colours);
   g_assert_cmpuint (colours, >, 16);
+}
 
-  /* Keep the screenshot as an artefact when asked to. */
-  if (g_getenv ("SINTESI_SCREENSHOT_DIR") != NULL)
-    {
-      g_autofree char *keep = g_build_filename (g_getenv ("SINTESI_SCREENSHOT_DIR"), "window.png", NULL);
-      gdk_texture_save_to_png (texture, keep);
-    }
+static gpointer
+child (const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), SINTESI_TYPE_WINDOW, name);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  sintesi_test_rmdir (tmp);
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gpointer
+send_child (const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (child ("send_page"), SINTESI_TYPE_SEND_PAGE, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gboolean
+sandbox_settled (void)
+{
+  SintesiSandboxState state = sintesi_application_get_sandbox_state (application);
+
+  return state == SINTESI_SANDBOX_STATE_RUNNING || state == SINTESI_SANDBOX_STATE_FAILED;
+}
+
+/* Whether the button's action is on, as the physician sees it. */
+static gboolean
+action_enabled (const char *button)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (send_child (button)));
+}
+
+static void
+test_sandbox_starts (void)
+{
+  const GError *error;
+
+  /* The fresh home has no profile: the sandbox is started, off the main
+   * loop (the window was drawn while the keys were being made). */
+  g_assert_cmpint (sintesi_application_get_sandbox_state (application), !=, SINTESI_SANDBOX_STATE_OFF);
+  g_assert_true (wait_until (sandbox_settled, 180));
+  error = sintesi_application_get_sandbox_error (application);
+  g_assert_no_error ((GError *) error);
+  g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_RUNNING);
+  wait_for_draw (GTK_WIDGET (window));
+
+  /* The banner says where documents go. */
+  g_assert_true (gtk_widget_has_css_class (child ("environment_banner"), "environment-sandbox"));
+  g_assert_nonnull (strstr (gtk_label_get_label (child ("environment_label")), "Sandbox"));
+}
+
+static void
+test_refuses_bad_cf (void)
+{
+  GtkEditable *cf_row = send_child ("cf_row");
+  GtkLabel *cf_error = send_child ("cf_error");
+
+  /* Lower case is shown back in capitals; a wrong check character is
+   * explained under the field, and nothing can be built or sent. */
+  gtk_editable_set_text (cf_row, "rssmra80a01h501a");
+  g_assert_cmpstr (gtk_editable_get_text (cf_row), ==, "RSSMRA80A01H501A");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cf_error)));
+  g_test_message ("CF error: %s", gtk_label_get_label (cf_error));
+  g_assert_cmpstr (gtk_label_get_label (cf_error), !=, "");
+  g_assert_false (action_enabled ("send_button"));
+  g_assert_false (action_enabled ("example_button"));
+  screenshot ("send-bad-cf");
+}
+
+static gboolean
+send_done (void)
+{
+  return !sintesi_send_page_is_sending (child ("send_page"));
+}
+
+static void
+test_sends_in_sandbox (void)
+{
+  GtkWidget *send_page = child ("send_page");
+  GtkEditable *cf_row = send_child ("cf_row");
+  char cf[17] = "RSSMRA80A01H501";
+  const char *cart_id;
+  g_autoptr(GRegex) uuid = g_regex_new ("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                                        G_REGEX_CASELESS, 0, NULL);
+  SintesiHistoryPage *history = child ("history_page");
+
+  cf[15] = sintesi_cf_check_character (cf);
+  cf[16] = '\0';
+  gtk_editable_set_text (cf_row, cf);
+  g_assert_false (gtk_widget_get_visible (send_child ("cf_error")));
+  g_assert_false (action_enabled ("send_button"));  /* no document yet */
+  g_assert_true (action_enabled ("example_button"));
+
+  g_assert_true (gtk_widget_activate_action (send_page, "send.use-example", NULL));
+  g_assert_false (gtk_widget_get_visible (send_child ("document_error")));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (send_child ("document_row")), cf));
+  g_assert_true (action_enabled ("send_button"));
+  screenshot ("send-ready");
+
+  g_assert_true (gtk_widget_activate_action (send_page, "send.send", NULL));
+  g_assert_true (sintesi_send_page_is_sending (SINTESI_SEND_PAGE (send_page)));
+  g_assert_true (wait_until (send_done, 180));
+
+  g_test_message ("result: %s — %s", gtk_label_get_label (send_child ("result_title")),
+                  gtk_label_get_label (send_child ("result_description")));
+  g_assert_true (gtk_widget_get_visible (send_child ("result_box")));
+  /* 2xx: accepted (the gateway answers 201 or 202 to a create). */
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (send_child ("status_label")), "20"));
+  g_assert_cmpstr (gtk_label_get_label (send_child ("result_title")), ==, "Accepted by the gateway");
+  cart_id = gtk_label_get_label (send_child ("cart_id_label"));
+  g_test_message ("X-CART-id: %s", cart_id);
+  g_assert_true (g_regex_match (uuid, cart_id, 0, NULL));
+  g_assert_true (gtk_label_get_selectable (send_child ("cart_id_label")));
+  g_assert_true (gtk_widget_get_visible (send_child ("copy_cart_id_button")));
+  g_assert_cmpstr (gtk_label_get_label (send_child ("trace_id_label")), !=, "");
+  g_assert_cmpstr (gtk_label_get_label (send_child ("workflow_label")), !=, "");
+  screenshot ("send-result");
+
+  /* The history lists the call, and finds it by its X-CART-id and by the
+   * patient's CF; an unknown id finds nothing. */
+  g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (history), SINTESI_TYPE_HISTORY_PAGE, "search_entry")), cart_id);
+  sintesi_history_page_reload (history);
+  g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (history), SINTESI_TYPE_HISTORY_PAGE, "search_entry")), "00000000-0000-0000-0000-000000000000");
+  sintesi_history_page_reload (history);
+  g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (history), SINTESI_TYPE_HISTORY_PAGE, "search_entry")), "");
+  sintesi_history_page_reload (history);
+  g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, 1);
+}
+
+static void
+test_pages (void)
+{
+  guint n_errors = G_MAXUINT;
+  guint n_checks;
+
+  sintesi_window_show_page (window, "history");
+  screenshot ("history");
+
+  /* The demo physician's certificates pass every check. */
+  sintesi_window_show_page (window, "profile");
+  n_checks = sintesi_profile_page_get_n_checks (child ("profile_page"), &n_errors);
+  g_assert_cmpuint (n_checks, >, 0);
+  g_assert_cmpuint (n_errors, ==, 0);
+  screenshot ("profile");
+
+  sintesi_window_show_page (window, "send");
+  screenshot ("send");
 }
 
 static void
@@ -100,14 +275,48 @@ skip_without_display (void)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *home = NULL;
+  g_autofree char *config_dir = NULL;
+  g_autofree char *data_dir = NULL;
+  int status;
+
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/window/shows-welcome", skip_without_display);
+      g_test_add_func ("/window/sandbox-starts", skip_without_display);
       return g_test_run ();
     }
+
+  /* No session bus: the demo keys get a per-run passphrase, and no real
+   * keyring is ever asked. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sintesi-test-bus", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  g_test_add_func ("/window/shows-welcome", test_window_shows_welcome);
-  return g_test_run ();
+
+  home = sintesi_test_mkdtemp ();
+  config_dir = g_build_filename (home, "config", NULL);
+  data_dir = g_build_filename (home, "data", NULL);
+  sintesi_paths_set_config_dir (config_dir);
+  sintesi_paths_set_data_dir (data_dir);
+  screenshot_dir = g_strdup (g_getenv ("SINTESI_SCREENSHOT_DIR") != NULL ? g_getenv ("SINTESI_SCREENSHOT_DIR") : home);
+
+  application = sintesi_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
+  window = sintesi_window_new (application);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Sintesi");
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+
+  g_test_add_func ("/window/sandbox-starts", test_sandbox_starts);
+  g_test_add_func ("/window/refuses-bad-cf", test_refuses_bad_cf);
+  g_test_add_func ("/window/sends-in-sandbox", test_sends_in_sandbox);
+  g_test_add_func ("/window/pages", test_pages);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&application);
+  if (g_getenv ("SINTESI_SCREENSHOT_DIR") == NULL)
+    sintesi_test_rmdir (home);
+  g_free (screenshot_dir);
+  return status;
 }
