@@ -23,7 +23,6 @@ struct _SintesiProfilePage
   AdwActionRow        *azienda_row, *repository_row, *solution_row, *locality_row;
   AdwActionRow        *app_id_row, *app_vendor_row, *app_version_row;
   AdwPreferencesGroup *certificates_group;
-  AdwPreferencesGroup *checks_group;
 
   SintesiApplication  *application;  /* not owned */
   SintesiProfile      *profile;
@@ -114,10 +113,17 @@ add_certificate_row (SintesiProfilePage *self,
                    text_row_new ("channel-secure-symbolic", title, subtitle));
 }
 
+/* The checks fold into one row that says whether the pair may send; it
+ * opens by itself when something needs attention. */
 static void
 add_check_rows (SintesiProfilePage *self,
                 GPtrArray          *checks)
 {
+  GtkWidget *expander = adw_expander_row_new ();
+  GtkWidget *summary_icon;
+  guint n_warnings = 0;
+  g_autofree char *title = NULL;
+
   for (guint i = 0; i < checks->len; i++)
     {
       const SintesiCredentialCheck *check = g_ptr_array_index (checks, i);
@@ -141,15 +147,47 @@ add_check_rows (SintesiProfilePage *self,
         {
           icon = "dialog-warning-symbolic";
           css_class = "warning";
+          n_warnings++;
         }
       row = text_row_new (NULL, check->message != NULL ? check->message : check->id, NULL);
       gtk_widget_set_tooltip_text (row, check->id);
       image = gtk_image_new_from_icon_name (icon);
       gtk_widget_add_css_class (image, css_class);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
-      add_dynamic_row (self, self->checks_group, row);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
       self->n_checks++;
     }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+  if (self->n_check_errors > 0)
+    {
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check failed: this profile cannot send",
+                                            "%u checks failed: this profile cannot send", self->n_check_errors),
+                               self->n_check_errors);
+      summary_icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+      gtk_widget_add_css_class (summary_icon, "error");
+    }
+  else if (n_warnings > 0)
+    {
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check needs attention",
+                                            "%u checks need attention", n_warnings),
+                               n_warnings);
+      summary_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      gtk_widget_add_css_class (summary_icon, "warning");
+    }
+  else
+    {
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u certificate check passed",
+                                            "All %u certificate checks passed", self->n_checks),
+                               self->n_checks);
+      summary_icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
+      gtk_widget_add_css_class (summary_icon, "success");
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), _("Validity, roles, issuer, key size, signature algorithm and codice fiscale"));
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (expander), summary_icon);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), self->n_check_errors > 0 || n_warnings > 0);
+  add_dynamic_row (self, self->certificates_group, expander);
 }
 
 static void
@@ -302,7 +340,6 @@ sintesi_profile_page_class_init (SintesiProfilePageClass *klass)
   BIND (app_vendor_row);
   BIND (app_version_row);
   BIND (certificates_group);
-  BIND (checks_group);
 #undef BIND
 }
 

@@ -28,6 +28,8 @@ struct _SintesiSendPage
 {
   AdwBin              parent_instance;
 
+  GtkScrolledWindow  *scroller;
+  GtkWidget          *clamp;
   AdwEntryRow        *cf_row;
   GtkLabel           *cf_error;
   AdwActionRow       *document_row;
@@ -499,6 +501,27 @@ set_field (GtkWidget  *name,
   gtk_widget_set_visible (GTK_WIDGET (label), shown);
 }
 
+/* The answer is what the physician waits for: bring it into view once it
+ * has its place in the layout. */
+static gboolean
+scroll_to_result_cb (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  graphene_point_t top;
+
+  if (!gtk_widget_get_visible (self->result_box))
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_get_height (self->result_box) <= 0 ||
+      !gtk_widget_compute_point (self->result_box, self->clamp, &GRAPHENE_POINT_INIT (0, 0), &top) ||
+      gtk_adjustment_get_upper (adjustment) < top.y + gtk_widget_get_height (self->result_box))
+    return G_SOURCE_CONTINUE;
+  gtk_adjustment_set_value (adjustment, top.y - 24);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_result_heading (SintesiSendPage *self,
                     const char      *icon_name,
@@ -515,6 +538,7 @@ set_result_heading (SintesiSendPage *self,
   gtk_label_set_label (self->result_title, title);
   gtk_label_set_label (self->result_description, description);
   gtk_widget_set_visible (self->result_box, TRUE);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_result_cb, NULL, NULL);
 }
 
 static void
@@ -762,6 +786,8 @@ sintesi_send_page_class_init (SintesiSendPageClass *klass)
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sintesi-send-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, clamp);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, cf_row);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, cf_error);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, document_row);
