@@ -16,6 +16,9 @@
 #include "sintesi-cf.h"
 #include "sintesi-history-page.h"
 #include "sintesi-paths.h"
+#include "sintesi-pdf.h"
+#include "sintesi-pdf-render.h"
+#include "sintesi-pss-builder.h"
 #include "sintesi-profile-page.h"
 #include "sintesi-send-page.h"
 #include "sintesi-window.h"
@@ -24,6 +27,8 @@
 static SintesiApplication *application;
 static SintesiWindow *window;
 static char *screenshot_dir;
+static char *home;
+static char *first_document_id;
 
 static void
 wait_for_draw (GtkWidget *widget)
@@ -230,6 +235,8 @@ test_sends_in_sandbox (void)
   g_assert_true (gtk_widget_get_visible (send_child ("copy_cart_id_button")));
   g_assert_cmpstr (gtk_label_get_label (send_child ("trace_id_label")), !=, "");
   g_assert_cmpstr (gtk_label_get_label (send_child ("workflow_label")), !=, "");
+  first_document_id = g_strdup (gtk_label_get_label (send_child ("document_id_label")));
+  g_assert_true (g_str_has_prefix (first_document_id, "2.16.840.1.113883.2.9.2.90.4.4^090201.PSS.201.SINTESI"));
   screenshot ("send-result");
 
   /* The history lists the call, and finds it by its X-CART-id and by the
@@ -244,6 +251,99 @@ test_sends_in_sandbox (void)
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (history), SINTESI_TYPE_HISTORY_PAGE, "search_entry")), "");
   sintesi_history_page_reload (history);
   g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, 1);
+}
+
+/* A CDA for patient cf with the given id extension, in a file (as a
+ * physician's own software would have written it). */
+static GFile *
+write_example (const char *cf,
+               const char *extension,
+               gboolean    as_unsigned_pdf)
+{
+  g_autoptr(SintesiPssModel) model = sintesi_pss_model_new_example (cf, "MNZLSN99E05F205J", extension, "20261127120000+0100");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) cda = sintesi_pss_build (model, &error);
+  g_autoptr(GBytes) rendered = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *path = g_build_filename (home, as_unsigned_pdf ? "unsigned.pdf" : "resend.xml", NULL);
+  GBytes *content = cda;
+
+  g_assert_no_error (error);
+  if (as_unsigned_pdf)
+    {
+      rendered = sintesi_pdf_render_cda (cda, &error);
+      g_assert_no_error (error);
+      pdf = sintesi_pdf_attach_cda (rendered, cda, &error);
+      g_assert_no_error (error);
+      content = pdf;
+    }
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (content, NULL), (gssize) g_bytes_get_size (content), NULL));
+  return g_file_new_for_path (path);
+}
+
+static void
+send_and_wait (void)
+{
+  g_assert_true (action_enabled ("send_button"));
+  g_assert_true (gtk_widget_activate_action (child ("send_page"), "send.send", NULL));
+  g_assert_true (wait_until (send_done, 180));
+  g_test_message ("result: %s — %s", gtk_label_get_label (send_child ("result_title")),
+                  gtk_label_get_label (send_child ("result_description")));
+}
+
+static void
+test_refused_before_send (void)
+{
+  SintesiHistoryPage *history = child ("history_page");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  guint calls_before = sintesi_history_page_get_n_shown (history);
+
+  /* A PDF carrying cda.xml but no signature: the page takes it (it names
+   * the patient), the submission refuses it before anything is recorded. */
+  file = write_example ("RSSMRA80A01H501U", "090201.PSS.201.SINTESI900", TRUE);
+  g_assert_true (sintesi_send_page_open_file (child ("send_page"), file, &error));
+  g_assert_no_error (error);
+  send_and_wait ();
+
+  g_assert_cmpstr (gtk_label_get_label (send_child ("result_title")), ==, "Not sent");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (send_child ("result_icon")), "error"));
+  g_assert_nonnull (strstr (gtk_label_get_label (send_child ("result_description")), "Nothing was sent"));
+  g_assert_false (gtk_widget_get_visible (send_child ("result_grid")));
+  g_assert_false (action_enabled ("copy_cart_id_button"));
+  g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, calls_before);
+  screenshot ("send-not-sent");
+}
+
+static void
+test_gateway_refuses (void)
+{
+  SintesiHistoryPage *history = child ("history_page");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) uuid = g_regex_new ("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                                        G_REGEX_CASELESS, 0, NULL);
+  const char *extension;
+  const char *status;
+  guint calls_before = sintesi_history_page_get_n_shown (history);
+
+  /* The same identificativoDoc a second time: the gateway refuses it, and
+   * its answer (with an X-CART-id) is shown and kept. */
+  g_assert_nonnull (first_document_id);
+  extension = strchr (first_document_id, '^') + 1;
+  file = write_example ("RSSMRA80A01H501U", extension, FALSE);
+  g_assert_true (sintesi_send_page_open_file (child ("send_page"), file, &error));
+  g_assert_no_error (error);
+  send_and_wait ();
+
+  status = gtk_label_get_label (send_child ("status_label"));
+  g_assert_true (g_str_has_prefix (status, "4"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (send_child ("result_title")), "Refused by the gateway (HTTP 4"));
+  g_assert_true (gtk_widget_get_visible (send_child ("error_title_label")));
+  g_assert_cmpstr (gtk_label_get_label (send_child ("error_title_label")), !=, "");
+  g_assert_true (g_regex_match (uuid, gtk_label_get_label (send_child ("cart_id_label")), 0, NULL));
+  g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, calls_before + 1);
+  screenshot ("send-refused");
 }
 
 static void
@@ -275,7 +375,6 @@ skip_without_display (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *home = NULL;
   g_autofree char *config_dir = NULL;
   g_autofree char *data_dir = NULL;
   int status;
@@ -310,6 +409,8 @@ main (int argc, char **argv)
   g_test_add_func ("/window/sandbox-starts", test_sandbox_starts);
   g_test_add_func ("/window/refuses-bad-cf", test_refuses_bad_cf);
   g_test_add_func ("/window/sends-in-sandbox", test_sends_in_sandbox);
+  g_test_add_func ("/window/refused-before-send", test_refused_before_send);
+  g_test_add_func ("/window/gateway-refuses", test_gateway_refuses);
   g_test_add_func ("/window/pages", test_pages);
   status = g_test_run ();
 
@@ -318,5 +419,7 @@ main (int argc, char **argv)
   if (g_getenv ("SINTESI_SCREENSHOT_DIR") == NULL)
     sintesi_test_rmdir (home);
   g_free (screenshot_dir);
+  g_free (first_document_id);
+  g_free (home);
   return status;
 }

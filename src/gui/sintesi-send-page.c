@@ -123,16 +123,20 @@ static void
 update_state (SintesiSendPage *self)
 {
   const char *blocker = send_blocker (self);
+  gboolean can_send = blocker == NULL;
   gboolean can_compose = !self->sending && self->profile != NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.send", blocker == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.send", can_send);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.use-example", can_compose && self->cf_valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.choose-cda", can_compose);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.choose-pdf", can_compose);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.copy-cart-id", self->x_cart_id != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->cf_row), !self->sending);
 
-  gtk_label_set_label (self->send_hint, blocker != NULL ? blocker : _("The document is checked and signed, then sent over a secure connection with your A1 certificate."));
+  if (blocker == NULL)
+    blocker = self->pdf != NULL ? _("Your signature on the PDF is checked, then it is sent over a secure connection with your A1 certificate.")
+                                : _("The document is checked and signed, then sent over a secure connection with your A1 certificate.");
+  gtk_label_set_label (self->send_hint, blocker);
   gtk_widget_set_visible (GTK_WIDGET (self->send_spinner), self->sending);
   gtk_spinner_set_spinning (self->send_spinner, self->sending);
   gtk_label_set_text_with_mnemonic (self->send_label, self->sending ? _("Sending…") : _("_Send to the Gateway"));
@@ -352,27 +356,47 @@ load_file (GFile   *file,
   return g_bytes_new_take (contents, length);
 }
 
+gboolean
+sintesi_send_page_open_file (SintesiSendPage  *self,
+                             GFile            *file,
+                             GError          **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = NULL;
+  gboolean is_pdf;
+
+  g_return_val_if_fail (SINTESI_IS_SEND_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  bytes = load_file (file, &local_error);
+  /* What the file is, not what it is called. */
+  is_pdf = bytes != NULL && g_bytes_get_size (bytes) >= 5 &&
+           memcmp (g_bytes_get_data (bytes, NULL), "%PDF-", 5) == 0;
+  if (bytes == NULL ||
+      !set_document (self, is_pdf ? NULL : bytes, is_pdf ? bytes : NULL, name, &local_error))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” cannot be sent: %s"), name, local_error->message);
+
+      show_document_error (self, message);
+      g_set_error_literal (error, local_error->domain, local_error->code, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 chooser_response_cb (GtkNativeDialog *chooser,
                      int              response,
                      SintesiSendPage *self)
 {
-  gboolean is_pdf = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "sintesi-pdf"));
-
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) bytes = load_file (file, &error);
-      g_autofree char *name = g_file_get_basename (file);
 
-      if (bytes == NULL ||
-          !set_document (self, is_pdf ? NULL : bytes, is_pdf ? bytes : NULL, name, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("“%s” cannot be sent: %s"), name, error->message);
-
-          show_document_error (self, message);
-        }
+      /* Shown under the document row when it fails. */
+      sintesi_send_page_open_file (self, file, NULL);
     }
   g_clear_object (&self->chooser);
 }
@@ -405,7 +429,6 @@ choose_file (SintesiSendPage *self,
     }
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "sintesi-pdf", GINT_TO_POINTER (pdf));
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
   self->chooser = GTK_NATIVE_DIALOG (chooser);
   gtk_native_dialog_show (self->chooser);

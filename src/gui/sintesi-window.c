@@ -31,6 +31,7 @@ struct _SintesiWindow
   SintesiProfilePage   *profile_page;
 
   SintesiApplication   *application;  /* outlives its windows */
+  AdwToast             *last_toast;   /* weak: dismissed when the next call ends */
   SintesiProfile       *profile;
   char                 *profile_error;
 };
@@ -151,8 +152,12 @@ send_page_sent_cb (SintesiSendPage *page,
   AdwToast *toast;
 
   sintesi_history_page_reload (self->history_page);
+  /* Never leave the news of an earlier call on screen. */
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
   toast = adw_toast_new (accepted ? _("The gateway accepted the document") : _("The call is on record in the history"));
   adw_toast_set_timeout (toast, 4);
+  g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -179,6 +184,7 @@ sintesi_window_finalize (GObject *object)
 
   g_clear_object (&self->profile);
   g_free (self->profile_error);
+  g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (sintesi_window_parent_class)->finalize (object);
 }
