@@ -10,11 +10,13 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "sintesi-application.h"
 #include "sintesi-cf.h"
 #include "sintesi-history-page.h"
+#include "sintesi-journal.h"
 #include "sintesi-paths.h"
 #include "sintesi-pdf.h"
 #include "sintesi-pdf-render.h"
@@ -346,6 +348,65 @@ test_gateway_refuses (void)
   screenshot ("send-refused");
 }
 
+/* Whether a label showing text is somewhere inside widget. */
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (has_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_history_outcome_unknown (void)
+{
+  SintesiHistoryPage *history = child ("history_page");
+  GtkEditable *search = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (history), SINTESI_TYPE_HISTORY_PAGE, "search_entry"));
+  GtkWidget *list_box = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (history), SINTESI_TYPE_HISTORY_PAGE, "list_box"));
+  g_autoptr(SintesiJournal) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sql = NULL;
+  SintesiJournalDraft draft = { 0 };
+  sqlite3 *db = NULL;
+  gint64 id;
+
+  /* A call another run prepared and never finished (it crashed): the
+   * request may or may not have reached the gateway. */
+  journal = sintesi_journal_open_default (&error);
+  g_assert_no_error (error);
+  path = g_strdup (sintesi_journal_get_path (journal));
+  draft.profile = "demo";
+  draft.operation = SINTESI_JOURNAL_OPERATION_CREATE;
+  draft.environment = SINTESI_ENVIRONMENT_SANDBOX;
+  draft.patient_cf = "VRDLGU70A01D612C";
+  draft.document_id = "2.16.840.1.113883.2.9.2.90.4.4^090201.PSS.201.SINTESI777";
+  id = sintesi_journal_prepare (journal, &draft, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&journal);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("UPDATE records SET owner = 'a run that crashed' WHERE id = %" G_GINT64_FORMAT, id);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* Found by the patient's CF, flagged as outcome unknown, and only it. */
+  gtk_editable_set_text (search, "VRDLGU70A01D612C");
+  sintesi_history_page_reload (history);
+  g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, 1);
+  g_assert_true (has_label (list_box, "Outcome unknown"));
+  g_assert_false (has_label (list_box, "Accepted"));
+
+  gtk_editable_set_text (search, "");
+  sintesi_history_page_reload (history);
+  g_assert_true (has_label (list_box, "Outcome unknown"));
+  g_assert_true (has_label (list_box, "Accepted"));
+  g_assert_true (has_label (list_box, "Refused"));
+}
+
 static void
 test_pages (void)
 {
@@ -411,6 +472,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/sends-in-sandbox", test_sends_in_sandbox);
   g_test_add_func ("/window/refused-before-send", test_refused_before_send);
   g_test_add_func ("/window/gateway-refuses", test_gateway_refuses);
+  g_test_add_func ("/window/history-outcome-unknown", test_history_outcome_unknown);
   g_test_add_func ("/window/pages", test_pages);
   status = g_test_run ();
 
