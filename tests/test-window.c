@@ -103,21 +103,28 @@ count_colours (GdkTexture *texture)
   return g_hash_table_size (colours);
 }
 
-/* Draws the window, checks it is not blank, keeps the PNG. */
+/* Draws a window, checks it is not blank, keeps the PNG. */
 static void
-screenshot (const char *name)
+screenshot_of (SintesiWindow *shown,
+               const char    *name)
 {
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *png = g_build_filename (screenshot_dir, file, NULL);
   guint colours;
 
-  wait_for_draw (GTK_WIDGET (window));
-  texture = render_window (GTK_WIDGET (window));
+  wait_for_draw (GTK_WIDGET (shown));
+  texture = render_window (GTK_WIDGET (shown));
   g_assert_true (gdk_texture_save_to_png (texture, png));
   colours = count_colours (texture);
   g_test_message ("screenshot %s: %u distinct colours", png, colours);
   g_assert_cmpuint (colours, >, 16);
+}
+
+static void
+screenshot (const char *name)
+{
+  screenshot_of (window, name);
 }
 
 static gpointer
@@ -408,6 +415,48 @@ test_history_outcome_unknown (void)
 }
 
 static void
+test_production_banner (void)
+{
+  g_autoptr(SintesiProfile) profile = sintesi_profile_new ("studio");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  SintesiWindow *production;
+  GtkWidget *banner;
+
+  /* A physician's real profile, made the active one: its window says in
+   * red that documents reach real records. */
+  sintesi_profile_set_physician_name (profile, "Alessandro Manzoni");
+  sintesi_profile_set_cf (profile, "MNZLSN99E05F205J");
+  sintesi_profile_set_environment (profile, SINTESI_ENVIRONMENT_PRODUCTION);
+  g_assert_true (sintesi_profile_save (profile, &error));
+  g_assert_no_error (error);
+  g_settings_set_string (settings, "last-profile", "studio");
+
+  production = sintesi_window_new (application);
+  gtk_window_present (GTK_WINDOW (production));
+  banner = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (production), SINTESI_TYPE_WINDOW, "environment_banner"));
+  g_assert_true (gtk_widget_has_css_class (banner, "environment-production"));
+  g_assert_false (gtk_widget_has_css_class (banner, "environment-sandbox"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (production), SINTESI_TYPE_WINDOW, "environment_label"))),
+                            "Production"));
+  /* Without certificates it cannot send, and says so. */
+  {
+    guint n_errors = 0;
+    GtkWidget *page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (production), SINTESI_TYPE_WINDOW, "profile_page"));
+
+    g_assert_cmpuint (sintesi_profile_page_get_n_checks (SINTESI_PROFILE_PAGE (page), &n_errors), ==, 2);
+    g_assert_cmpuint (n_errors, ==, 2);
+  }
+  sintesi_window_show_page (production, "profile");
+  screenshot_of (production, "production");
+  gtk_window_destroy (GTK_WINDOW (production));
+
+  g_settings_set_string (settings, "last-profile", "demo");
+  g_assert_true (sintesi_profile_delete ("studio", &error));
+  g_assert_no_error (error);
+}
+
+static void
 test_pages (void)
 {
   guint n_errors = G_MAXUINT;
@@ -473,6 +522,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/refused-before-send", test_refused_before_send);
   g_test_add_func ("/window/gateway-refuses", test_gateway_refuses);
   g_test_add_func ("/window/history-outcome-unknown", test_history_outcome_unknown);
+  g_test_add_func ("/window/production-banner", test_production_banner);
   g_test_add_func ("/window/pages", test_pages);
   status = g_test_run ();
 

@@ -110,7 +110,8 @@ add_certificate_row (SintesiProfilePage *self,
       subtitle = g_strdup_printf (_("%s · valid until %s"), cn != NULL ? cn : "?", until);
     }
   add_dynamic_row (self, self->certificates_group,
-                   text_row_new ("channel-secure-symbolic", title, subtitle));
+                   text_row_new (credential != NULL ? "channel-secure-symbolic" : "action-unavailable-symbolic",
+                                 title, subtitle));
 }
 
 /* The checks fold into one row that says whether the pair may send; it
