@@ -847,6 +847,8 @@ sintesi_send_page_class_init (SintesiSendPageClass *klass)
   gtk_widget_class_install_action (widget_class, "send.choose-pdf", NULL, choose_pdf_activated);
   gtk_widget_class_install_action (widget_class, "send.send", NULL, send_activated);
   gtk_widget_class_install_action (widget_class, "send.copy-cart-id", NULL, copy_cart_id_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "send.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "send.send", NULL);
 }
 
 static void
