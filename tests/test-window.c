@@ -193,7 +193,7 @@ test_refuses_bad_cf (void)
   g_test_message ("CF error: %s", gtk_label_get_label (cf_error));
   g_assert_cmpstr (gtk_label_get_label (cf_error), !=, "");
   g_assert_false (action_enabled ("send_button"));
-  g_assert_false (action_enabled ("example_button"));
+  g_assert_false (action_enabled ("example_row"));
   screenshot ("send-bad-cf");
 }
 
@@ -219,7 +219,7 @@ test_sends_in_sandbox (void)
   gtk_editable_set_text (cf_row, cf);
   g_assert_false (gtk_widget_get_visible (send_child ("cf_error")));
   g_assert_false (action_enabled ("send_button"));  /* no document yet */
-  g_assert_true (action_enabled ("example_button"));
+  g_assert_true (action_enabled ("example_row"));
 
   g_assert_true (gtk_widget_activate_action (send_page, "send.use-example", NULL));
   g_assert_false (gtk_widget_get_visible (send_child ("document_error")));

@@ -34,7 +34,7 @@ struct _SintesiSendPage
   GtkLabel           *cf_error;
   AdwActionRow       *document_row;
   GtkLabel           *document_error;
-  GtkButton          *example_button;
+  AdwActionRow       *example_row;
   GtkButton          *send_button;
   GtkSpinner         *send_spinner;
   GtkLabel           *send_label;
@@ -815,7 +815,7 @@ sintesi_send_page_class_init (SintesiSendPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, cf_error);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, document_row);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, document_error);
-  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, example_button);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, example_row);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, send_button);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, send_spinner);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, send_label);
