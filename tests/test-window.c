@@ -194,6 +194,7 @@ test_refuses_bad_cf (void)
   g_assert_cmpstr (gtk_label_get_label (cf_error), !=, "");
   g_assert_false (action_enabled ("send_button"));
   g_assert_false (action_enabled ("example_row"));
+  g_assert_cmpstr (gtk_label_get_label (send_child ("send_hint")), ==, "Correct the patient’s codice fiscale above.");
   screenshot ("send-bad-cf");
 }
 
@@ -501,6 +502,8 @@ main (int argc, char **argv)
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sintesi-test-bus", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Screenshots of settled widgets, not of transitions. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   home = sintesi_test_mkdtemp ();
   config_dir = g_build_filename (home, "config", NULL);

@@ -111,7 +111,8 @@ send_blocker (SintesiSendPage *self)
   if (!sandbox_ready (self))
     return _("Waiting for the sandbox to start…");
   if (!self->cf_valid)
-    return _("Enter the patient’s codice fiscale.");
+    return current_cf (self)[0] == '\0' ? _("Enter the patient’s codice fiscale.")
+                                        : _("Correct the patient’s codice fiscale above.");
   if (self->cda == NULL && self->pdf == NULL)
     return _("Choose the document to send.");
   if (g_strcmp0 (self->document_patient_cf, current_cf (self)) != 0)
