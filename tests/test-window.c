@@ -22,6 +22,7 @@
 #include "sintesi-pdf-render.h"
 #include "sintesi-pss-builder.h"
 #include "sintesi-profile-page.h"
+#include "sintesi-record-window.h"
 #include "sintesi-send-page.h"
 #include "sintesi-window.h"
 #include "sintesi-test-util.h"
@@ -105,16 +106,16 @@ count_colours (GdkTexture *texture)
 
 /* Draws a window, checks it is not blank, keeps the PNG. */
 static void
-screenshot_of (SintesiWindow *shown,
-               const char    *name)
+screenshot_of (GtkWidget  *shown,
+               const char *name)
 {
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *png = g_build_filename (screenshot_dir, file, NULL);
   guint colours;
 
-  wait_for_draw (GTK_WIDGET (shown));
-  texture = render_window (GTK_WIDGET (shown));
+  wait_for_draw (shown);
+  texture = render_window (shown);
   g_assert_true (gdk_texture_save_to_png (texture, png));
   colours = count_colours (texture);
   g_test_message ("screenshot %s: %u distinct colours", png, colours);
@@ -124,7 +125,7 @@ screenshot_of (SintesiWindow *shown,
 static void
 screenshot (const char *name)
 {
-  screenshot_of (window, name);
+  screenshot_of (GTK_WIDGET (window), name);
 }
 
 static gpointer
@@ -369,6 +370,47 @@ has_label (GtkWidget  *widget,
   return FALSE;
 }
 
+static SintesiRecordWindow *
+find_record_window (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (SINTESI_IS_RECORD_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+test_record_details (void)
+{
+  SintesiHistoryPage *history = child ("history_page");
+  GtkWidget *list_box = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (history), SINTESI_TYPE_HISTORY_PAGE, "list_box"));
+  g_autofree char *cart_id = g_strdup (gtk_label_get_label (send_child ("cart_id_label")));
+  GtkWidget *newest;
+  SintesiRecordWindow *details;
+
+  /* Activating the newest call (the refused one) opens its details, with
+   * the gateway's receipt and reason. */
+  sintesi_window_show_page (window, "history");
+  g_assert_null (find_record_window ());
+  newest = gtk_widget_get_first_child (list_box);
+  g_assert_true (GTK_IS_LIST_BOX_ROW (newest));
+  g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (newest)));
+  g_signal_emit_by_name (list_box, "row-activated", newest);
+  details = find_record_window ();
+  g_assert_nonnull (details);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (details)) == GTK_WINDOW (window));
+  g_assert_cmpstr (sintesi_record_window_get_value (details, "X-CART-id"), ==, cart_id);
+  g_assert_cmpstr (sintesi_record_window_get_value (details, "HTTP status"), ==, "409");
+  g_assert_cmpstr (sintesi_record_window_get_value (details, "Outcome"), ==, "Refused");
+  g_assert_nonnull (sintesi_record_window_get_value (details, "Error"));
+  g_assert_true (g_str_has_prefix (sintesi_record_window_get_value (details, "identificativoDoc"), first_document_id));
+  screenshot_of (GTK_WIDGET (details), "record-details");
+  gtk_window_destroy (GTK_WINDOW (details));
+  sintesi_window_show_page (window, "send");
+}
+
 static void
 test_history_outcome_unknown (void)
 {
@@ -449,7 +491,7 @@ test_production_banner (void)
     g_assert_cmpuint (n_errors, ==, 2);
   }
   sintesi_window_show_page (production, "profile");
-  screenshot_of (production, "production");
+  screenshot_of (GTK_WIDGET (production), "production");
   gtk_window_destroy (GTK_WINDOW (production));
 
   g_settings_set_string (settings, "last-profile", "demo");
@@ -524,6 +566,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/sends-in-sandbox", test_sends_in_sandbox);
   g_test_add_func ("/window/refused-before-send", test_refused_before_send);
   g_test_add_func ("/window/gateway-refuses", test_gateway_refuses);
+  g_test_add_func ("/window/record-details", test_record_details);
   g_test_add_func ("/window/history-outcome-unknown", test_history_outcome_unknown);
   g_test_add_func ("/window/production-banner", test_production_banner);
   g_test_add_func ("/window/pages", test_pages);

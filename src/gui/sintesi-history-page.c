@@ -10,8 +10,10 @@
 
 #include <glib/gi18n.h>
 
+#include "sintesi-gui-labels.h"
 #include "sintesi-history-page.h"
 #include "sintesi-journal-search.h"
+#include "sintesi-record-window.h"
 
 /* A screenful and then some; the search finds anything older. */
 #define HISTORY_LIMIT 200
@@ -33,58 +35,6 @@ struct _SintesiHistoryPage
 
 G_DEFINE_FINAL_TYPE (SintesiHistoryPage, sintesi_history_page, ADW_TYPE_BIN)
 
-static const char *
-operation_label (SintesiJournalOperation operation)
-{
-  switch (operation)
-    {
-    case SINTESI_JOURNAL_OPERATION_CREATE:          return _("New document");
-    case SINTESI_JOURNAL_OPERATION_REPLACE:         return _("Replacement");
-    case SINTESI_JOURNAL_OPERATION_DELETE:          return _("Deletion");
-    case SINTESI_JOURNAL_OPERATION_UPDATE_METADATA: return _("Metadata update");
-    case SINTESI_JOURNAL_OPERATION_STATUS:          return _("Status request");
-    default:                                        return "?";
-    }
-}
-
-/* How the call ended, in a word, and the style class that colours it. */
-static const char *
-outcome_label (const SintesiJournalRecord  *record,
-               const char                 **css_class)
-{
-  switch (record->state)
-    {
-    case SINTESI_JOURNAL_STATE_ANSWERED:
-      if (record->http_status >= 200 && record->http_status < 300)
-        {
-          *css_class = "success";
-          return _("Accepted");
-        }
-      *css_class = "error";
-      return _("Refused");
-    case SINTESI_JOURNAL_STATE_FAILED:
-      *css_class = "warning";
-      return _("No answer");
-    case SINTESI_JOURNAL_STATE_PREPARED:
-    default:
-      *css_class = "warning";
-      return record->outcome_unknown ? _("Outcome unknown") : _("Sending…");
-    }
-}
-
-static char *
-format_local_time (const char *iso8601)
-{
-  g_autoptr(GDateTime) utc = iso8601 != NULL ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return g_strdup (iso8601 != NULL ? iso8601 : "");
-  local = g_date_time_to_local (utc);
-  /* Day first, as Italian physicians write dates. */
-  return g_date_time_format (local, "%d/%m/%Y %H:%M");
-}
-
 static GtkWidget *
 record_row_new (const SintesiJournalRecord *record)
 {
@@ -92,14 +42,14 @@ record_row_new (const SintesiJournalRecord *record)
   GtkWidget *outcome;
   GtkWidget *status;
   const char *css_class = NULL;
-  g_autofree char *when = format_local_time (record->created_at);
+  g_autofree char *when = sintesi_gui_format_time (record->created_at);
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *http = NULL;
   g_autoptr(GString) tooltip = g_string_new (NULL);
 
   title = g_strdup_printf ("%s · %s", record->patient_cf != NULL ? record->patient_cf : "—",
-                           operation_label (record->operation));
+                           sintesi_gui_operation_label (record->operation));
   subtitle = g_strdup_printf ("%s · X-CART-id %s", when,
                               record->x_cart_id != NULL ? record->x_cart_id
                               : record->x_cart_id_missing ? _("missing from the answer") : "—");
@@ -116,7 +66,7 @@ record_row_new (const SintesiJournalRecord *record)
       gtk_widget_add_css_class (status, "numeric");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
     }
-  outcome = gtk_label_new (outcome_label (record, &css_class));
+  outcome = gtk_label_new (sintesi_gui_outcome_label (record, &css_class));
   gtk_widget_add_css_class (outcome, "outcome");
   gtk_widget_add_css_class (outcome, css_class);
   gtk_widget_set_valign (outcome, GTK_ALIGN_CENTER);
@@ -132,6 +82,10 @@ record_row_new (const SintesiJournalRecord *record)
     g_string_append_printf (tooltip, "%s%s", tooltip->len ? "\n" : "", record->failure_message);
   if (tooltip->len > 0)
     gtk_widget_set_tooltip_text (row, tooltip->str);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data_full (G_OBJECT (row), "sintesi-journal-id", g_memdup2 (&record->id, sizeof record->id), g_free);
   return row;
 }
 
@@ -205,8 +159,43 @@ sintesi_history_page_reload (SintesiHistoryPage *self)
       gtk_label_set_label (self->count_label, note);
     }
   else
-    gtk_label_set_label (self->count_label, _("Hover over a call to see its document id and traceID."));
+    gtk_label_set_label (self->count_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), total > records->len);
   gtk_stack_set_visible_child_name (self->content_stack, "list");
+}
+
+SintesiRecordWindow *
+sintesi_history_page_show_record (SintesiHistoryPage *self,
+                                  gint64              journal_id)
+{
+  g_autoptr(SintesiJournalRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  SintesiJournal *journal;
+  SintesiRecordWindow *window;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  g_return_val_if_fail (SINTESI_IS_HISTORY_PAGE (self), NULL);
+
+  journal = self->application != NULL ? sintesi_application_get_journal (self->application, &error) : NULL;
+  if (journal == NULL || (record = sintesi_journal_get_record (journal, journal_id, &error)) == NULL)
+    {
+      g_warning ("Journal record %" G_GINT64_FORMAT " cannot be read: %s", journal_id,
+                 error != NULL ? error->message : "no journal");
+      return NULL;
+    }
+  window = sintesi_record_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, record);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+row_activated_cb (SintesiHistoryPage *self,
+                  GtkListBoxRow      *row)
+{
+  const gint64 *journal_id = g_object_get_data (G_OBJECT (row), "sintesi-journal-id");
+
+  if (journal_id != NULL)
+    sintesi_history_page_show_record (self, *journal_id);
 }
 
 static void
@@ -264,6 +253,7 @@ sintesi_history_page_class_init (SintesiHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SintesiHistoryPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, SintesiHistoryPage, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 }
 
 static void

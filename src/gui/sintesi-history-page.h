@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "sintesi-application.h"
+#include "sintesi-record-window.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,9 @@ void  sintesi_history_page_set_profile     (SintesiHistoryPage *self,
                                             SintesiProfile     *profile);
 /* Reads the journal again (after a send). */
 void  sintesi_history_page_reload          (SintesiHistoryPage *self);
+/* Opens the details of one call (what activating its row does). */
+SintesiRecordWindow *sintesi_history_page_show_record (SintesiHistoryPage *self,
+                                                       gint64              journal_id);
 /* How many calls the list shows. */
 guint sintesi_history_page_get_n_shown     (SintesiHistoryPage *self);
 
