@@ -17,6 +17,7 @@
 #include "sintesi-cf.h"
 #include "sintesi-history-page.h"
 #include "sintesi-journal.h"
+#include "sintesi-keystore.h"
 #include "sintesi-paths.h"
 #include "sintesi-pdf.h"
 #include "sintesi-pdf-render.h"
@@ -499,6 +500,149 @@ test_production_banner (void)
   g_assert_no_error (error);
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static SintesiWindow *passphrase_window;
+
+/* The button with this (mnemonic) label inside widget, as a user would
+ * click it. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+no_message_dialog (void)
+{
+  return find_message_dialog () == NULL;
+}
+
+static gboolean
+passphrase_send_done (void)
+{
+  GtkWidget *page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (passphrase_window), SINTESI_TYPE_WINDOW, "send_page"));
+
+  return !sintesi_send_page_is_sending (SINTESI_SEND_PAGE (page));
+}
+
+static const char *
+passphrase_result_title (void)
+{
+  GtkWidget *page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (passphrase_window), SINTESI_TYPE_WINDOW, "send_page"));
+
+  return gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (page, SINTESI_TYPE_SEND_PAGE, "result_title")));
+}
+
+/* Send on the passphrase window; answer the passphrase dialog with
+ * passphrase when one is given (it must then appear), else none may. */
+static void
+send_with_passphrase (const char *passphrase)
+{
+  GtkWidget *page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (passphrase_window), SINTESI_TYPE_WINDOW, "send_page"));
+  AdwMessageDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (page, "send.send", NULL));
+  dialog = find_message_dialog ();
+  if (passphrase == NULL)
+    g_assert_null (dialog);
+  else
+    {
+      g_assert_nonnull (dialog);
+      g_assert_false (sintesi_send_page_is_sending (SINTESI_SEND_PAGE (page)));
+      gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), passphrase);
+      g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "_Unlock and Send")));
+      g_assert_true (wait_until (no_message_dialog, 10));
+    }
+  g_assert_true (wait_until (passphrase_send_done, 180));
+  g_test_message ("result: %s", passphrase_result_title ());
+}
+
+static void
+test_passphrase (void)
+{
+  SintesiSandbox *sandbox = sintesi_application_get_sandbox (application);
+  g_autoptr(SintesiProfile) profile = NULL;
+  g_autoptr(SintesiKeystore) demo_keys = NULL;
+  g_autoptr(SintesiKeystore) keys = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  const char *passphrase = "a passphrase only this test knows";
+  GtkWidget *page;
+  char cf[17] = "BNCGNN75C41D612";
+
+  /* A second physician profile whose keys sit under a passphrase (no
+   * keyring): the demo pair, stored again under the test's passphrase. */
+  profile = sintesi_profile_load (SINTESI_SANDBOX_PROFILE, &error);
+  g_assert_no_error (error);
+  sintesi_profile_set_name (profile, "locked");
+  g_assert_true (sintesi_profile_save (profile, &error));
+  g_assert_no_error (error);
+  demo_keys = sintesi_keystore_new (SINTESI_SANDBOX_PROFILE, NULL, &error);
+  g_assert_no_error (error);
+  keys = sintesi_keystore_new ("locked", NULL, &error);
+  g_assert_no_error (error);
+  for (SintesiCredentialSlot slot = SINTESI_CREDENTIAL_SLOT_AUTH; slot <= SINTESI_CREDENTIAL_SLOT_SIGN; slot++)
+    {
+      g_autoptr(SintesiCredential) credential = sintesi_keystore_load (demo_keys, slot, sintesi_sandbox_get_key_passphrase (sandbox), &error);
+
+      g_assert_no_error (error);
+      g_assert_true (sintesi_keystore_store (keys, credential, passphrase, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (sintesi_keystore_get_secret_kind (keys, slot), ==, SINTESI_KEYSTORE_SECRET_PASSPHRASE);
+    }
+  g_settings_set_string (settings, "last-profile", "locked");
+
+  passphrase_window = sintesi_window_new (application);
+  gtk_window_present (GTK_WINDOW (passphrase_window));
+  page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (passphrase_window), SINTESI_TYPE_WINDOW, "send_page"));
+  cf[15] = sintesi_cf_check_character (cf);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (page, SINTESI_TYPE_SEND_PAGE, "cf_row")), cf);
+  g_assert_true (gtk_widget_activate_action (page, "send.use-example", NULL));
+
+  /* Cancelling sends nothing. */
+  g_assert_true (gtk_widget_activate_action (page, "send.send", NULL));
+  g_assert_nonnull (find_message_dialog ());
+  screenshot_of (GTK_WIDGET (find_message_dialog ()), "passphrase");
+  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (find_message_dialog ()), "_Cancel")));
+  g_assert_true (wait_until (no_message_dialog, 10));
+  g_assert_false (sintesi_send_page_is_sending (SINTESI_SEND_PAGE (page)));
+
+  /* A wrong passphrase: refused before anything leaves, asked again. */
+  send_with_passphrase ("not the passphrase");
+  g_assert_cmpstr (passphrase_result_title (), ==, "Not sent");
+  send_with_passphrase (passphrase);
+  g_assert_cmpstr (passphrase_result_title (), ==, "Accepted by the gateway");
+
+  /* Once per run: the next send does not ask. */
+  g_assert_true (gtk_widget_activate_action (page, "send.use-example", NULL));
+  send_with_passphrase (NULL);
+  g_assert_cmpstr (passphrase_result_title (), ==, "Accepted by the gateway");
+
+  gtk_window_destroy (GTK_WINDOW (passphrase_window));
+  passphrase_window = NULL;
+  g_settings_set_string (settings, "last-profile", SINTESI_SANDBOX_PROFILE);
+}
+
 static void
 test_pages (void)
 {
@@ -569,6 +713,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/record-details", test_record_details);
   g_test_add_func ("/window/history-outcome-unknown", test_history_outcome_unknown);
   g_test_add_func ("/window/production-banner", test_production_banner);
+  g_test_add_func ("/window/passphrase", test_passphrase);
   g_test_add_func ("/window/pages", test_pages);
   status = g_test_run ();
 

@@ -16,6 +16,7 @@
 #include "sintesi-cf.h"
 #include "sintesi-credentials.h"
 #include "sintesi-journal-search.h"
+#include "sintesi-keystore.h"
 #include "sintesi-pdf.h"
 #include "sintesi-pss-builder.h"
 #include "sintesi-send-page.h"
@@ -64,6 +65,12 @@ struct _SintesiSendPage
   GCancellable       *cancellable;
   gboolean            sending;
   char               *x_cart_id;
+
+  /* The keystore passphrase of a profile whose keys are not opened by the
+   * OS keyring: asked once per run (D17), kept in memory only. */
+  char               *passphrase;
+  char               *passphrase_profile;
+  AdwMessageDialog   *passphrase_dialog;
 };
 
 G_DEFINE_FINAL_TYPE (SintesiSendPage, sintesi_send_page, ADW_TYPE_BIN)
@@ -74,6 +81,15 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void
+forget_passphrase (SintesiSendPage *self)
+{
+  if (self->passphrase != NULL)
+    sintesi_credentials_wipe (self->passphrase, strlen (self->passphrase));
+  g_clear_pointer (&self->passphrase, g_free);
+  g_clear_pointer (&self->passphrase_profile, g_free);
+}
 
 static SintesiCfFlags
 cf_flags (SintesiSendPage *self)
@@ -648,7 +664,12 @@ send_finished (GObject      *object,
   g_clear_object (&self->cancellable);
   result = g_task_propagate_pointer (G_TASK (async_result), &error);
   if (result == NULL)
-    show_refusal (self, error);
+    {
+      /* A passphrase that did not open the keys is asked again next time. */
+      if (g_error_matches (error, SINTESI_SUBMISSION_ERROR, SINTESI_SUBMISSION_ERROR_CREDENTIALS))
+        forget_passphrase (self);
+      show_refusal (self, error);
+    }
   else
     {
       show_answer (self, result);
@@ -663,12 +684,33 @@ send_finished (GObject      *object,
     g_signal_emit (self, signals[SENT], 0, result->journal_id, accepted);
 }
 
-static void
-send_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+static gboolean
+is_demo_in_sandbox (SintesiSendPage *self)
 {
-  SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
+  return sintesi_profile_get_environment (self->profile) == SINTESI_ENVIRONMENT_SANDBOX &&
+         g_strcmp0 (sintesi_profile_get_name (self->profile), SINTESI_SANDBOX_PROFILE) == 0;
+}
+
+/* Whether the profile's keys are stored under a passphrase not yet given
+ * in this run. The sandbox knows its demo physician's. */
+static gboolean
+needs_passphrase (SintesiSendPage *self)
+{
+  g_autoptr(SintesiKeystore) keystore = NULL;
+
+  if (is_demo_in_sandbox (self))
+    return FALSE;
+  if (self->passphrase != NULL && g_strcmp0 (self->passphrase_profile, sintesi_profile_get_name (self->profile)) == 0)
+    return FALSE;
+  keystore = sintesi_keystore_new (sintesi_profile_get_name (self->profile), NULL, NULL);
+  return keystore != NULL &&
+         (sintesi_keystore_get_secret_kind (keystore, SINTESI_CREDENTIAL_SLOT_AUTH) == SINTESI_KEYSTORE_SECRET_PASSPHRASE ||
+          sintesi_keystore_get_secret_kind (keystore, SINTESI_CREDENTIAL_SLOT_SIGN) == SINTESI_KEYSTORE_SECRET_PASSPHRASE);
+}
+
+static void
+start_send (SintesiSendPage *self)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   SintesiJournal *journal;
@@ -688,6 +730,7 @@ send_activated (GtkWidget  *widget,
   data->profile = g_object_ref (self->profile);
   data->cda = self->cda != NULL ? g_bytes_ref (self->cda) : NULL;
   data->pdf = self->pdf != NULL ? g_bytes_ref (self->pdf) : NULL;
+  data->key_passphrase = g_strdup (self->passphrase);
   if (sintesi_profile_get_environment (self->profile) == SINTESI_ENVIRONMENT_SANDBOX)
     {
       SintesiSandbox *sandbox = sintesi_application_get_sandbox (self->application);
@@ -696,7 +739,11 @@ send_activated (GtkWidget  *widget,
       data->base_url = g_strdup (sintesi_sandbox_get_base_url (sandbox));
       data->server_ca_file = g_strdup (sintesi_sandbox_get_server_ca_file (sandbox));
       data->client_ca_file = g_strdup (sintesi_sandbox_get_client_ca_file (sandbox));
-      data->key_passphrase = g_strdup (sintesi_sandbox_get_key_passphrase (sandbox));
+      if (is_demo_in_sandbox (self) && sintesi_sandbox_get_key_passphrase (sandbox) != NULL)
+        {
+          g_free (data->key_passphrase);
+          data->key_passphrase = g_strdup (sintesi_sandbox_get_key_passphrase (sandbox));
+        }
     }
 
   self->sending = TRUE;
@@ -707,9 +754,80 @@ send_activated (GtkWidget  *widget,
   /* Signing, the TLS handshake and the gateway's checks take seconds: the
    * window stays alive meanwhile. */
   task = g_task_new (self, self->cancellable, send_finished, NULL);
-  g_task_set_source_tag (task, send_activated);
+  g_task_set_source_tag (task, start_send);
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
   g_task_run_in_thread (task, send_thread);
+}
+
+static void
+passphrase_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        SintesiSendPage  *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "unlock") == 0)
+    {
+      forget_passphrase (self);
+      self->passphrase = g_strdup (gtk_editable_get_text (entry));
+      self->passphrase_profile = g_strdup (sintesi_profile_get_name (self->profile));
+    }
+  /* The entry's copy of the secret goes now. */
+  gtk_editable_set_text (entry, "");
+  /* The dialog closes itself after answering. Focus leaves the entry
+   * first: GTK 4.8's password entry is otherwise notified of losing it
+   * after it was freed, when the closing window drops its focus. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+  self->passphrase_dialog = NULL;
+  if (g_strcmp0 (response, "unlock") == 0)
+    start_send (self);
+}
+
+static void
+ask_passphrase (SintesiSendPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  GtkWidget *entry;
+  g_autofree char *body = NULL;
+
+  if (self->passphrase_dialog != NULL)
+    return;
+  body = g_strdup_printf (_("The certificates of the profile “%s” are kept encrypted under a passphrase, because no keyring holds their secret. It is asked once per run and never stored."),
+                          sintesi_profile_get_name (self->profile));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Unlock Your Certificates"), body);
+  entry = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Passphrase"), -1);
+  g_object_set (entry, "activates-default", TRUE, NULL);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "unlock", _("_Unlock and Send"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "unlock", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "unlock");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (passphrase_response_cb), self, 0);
+  self->passphrase_dialog = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+send_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
+
+  if (send_blocker (self) != NULL)
+    return;
+  if (needs_passphrase (self))
+    ask_passphrase (self);
+  else
+    start_send (self);
 }
 
 static void
@@ -776,6 +894,8 @@ sintesi_send_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
+  if (self->passphrase_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->passphrase_dialog));
   g_clear_object (&self->chooser);
 
   G_OBJECT_CLASS (sintesi_send_page_parent_class)->dispose (object);
@@ -792,6 +912,7 @@ sintesi_send_page_finalize (GObject *object)
   g_clear_pointer (&self->pdf, g_bytes_unref);
   g_free (self->document_patient_cf);
   g_free (self->x_cart_id);
+  forget_passphrase (self);
 
   G_OBJECT_CLASS (sintesi_send_page_parent_class)->finalize (object);
 }
