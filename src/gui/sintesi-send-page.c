@@ -64,6 +64,7 @@ struct _SintesiSendPage
   GtkNativeDialog    *chooser;
   GCancellable       *cancellable;
   gboolean            sending;
+  gboolean            disposed;
   char               *x_cart_id;
 
   /* The keystore passphrase of a profile whose keys are not opened by the
@@ -660,9 +661,13 @@ send_finished (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean accepted = FALSE;
 
+  result = g_task_propagate_pointer (G_TASK (async_result), &error);
+  g_application_release (G_APPLICATION (self->application));
+  /* The window went away while the call was out: the journal has it. */
+  if (self->disposed)
+    return;
   self->sending = FALSE;
   g_clear_object (&self->cancellable);
-  result = g_task_propagate_pointer (G_TASK (async_result), &error);
   if (result == NULL)
     {
       /* A passphrase that did not open the keys is asked again next time. */
@@ -746,6 +751,9 @@ start_send (SintesiSendPage *self)
         }
     }
 
+  /* Closing the window meanwhile must not end the process before the
+   * answer is on record. */
+  g_application_hold (G_APPLICATION (self->application));
   self->sending = TRUE;
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_visible (self->result_box, FALSE);
@@ -890,8 +898,9 @@ sintesi_send_page_dispose (GObject *object)
 {
   SintesiSendPage *self = SINTESI_SEND_PAGE (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  /* A call on its way is not cancelled: its answer still reaches the
+   * journal (the application is held until then). */
+  self->disposed = TRUE;
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   if (self->passphrase_dialog != NULL)
