@@ -663,6 +663,55 @@ test_pages (void)
   screenshot ("send");
 }
 
+static gboolean pause_over;
+
+static gboolean
+pause_is_over (void)
+{
+  return pause_over;
+}
+
+static gboolean
+pause_done_cb (gpointer data)
+{
+  pause_over = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets transitions run their course. */
+static void
+pause_ms (guint milliseconds)
+{
+  pause_over = FALSE;
+  g_timeout_add (milliseconds, pause_done_cb, NULL);
+  g_assert_true (wait_until (pause_is_over, 10));
+}
+
+static void
+test_narrow (void)
+{
+  SintesiWindow *narrow;
+
+  /* libadwaita 1.2's view switcher bar reveals itself with a zero-sized
+   * allocation (and a GTK warning) when animations are off: on here, as
+   * on a real desktop. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  narrow = sintesi_window_new (application);
+
+  /* A phone-sized or tiled window: nothing forces it wider, the view
+   * switcher moves to the bottom bar. */
+  gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 720);
+  gtk_window_present (GTK_WINDOW (narrow));
+  pause_ms (800);
+  screenshot_of (GTK_WIDGET (narrow), "narrow-send");
+  g_test_message ("narrow window: %d px wide", gtk_widget_get_width (GTK_WIDGET (narrow)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 400);
+  sintesi_window_show_page (narrow, "history");
+  pause_ms (800);
+  screenshot_of (GTK_WIDGET (narrow), "narrow-history");
+  gtk_window_destroy (GTK_WINDOW (narrow));
+}
+
 static void
 skip_without_display (void)
 {
@@ -715,6 +764,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/production-banner", test_production_banner);
   g_test_add_func ("/window/passphrase", test_passphrase);
   g_test_add_func ("/window/pages", test_pages);
+  g_test_add_func ("/window/narrow", test_narrow);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
