@@ -14,6 +14,21 @@ done
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache"
+# The app starts the sandbox, which keeps the demo keys' secret in a keyring
+# when one answers: no session bus, so no real keyring is ever touched.
+export DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-session-bus"
+
+# The hidden smoke flag: every template loads, the window is shown, the
+# sandbox started and stopped, and the process exits cleanly.
+if ! timeout 120 "$app" --exit-after-startup >"$work/exit-after-startup.log" 2>&1; then
+  echo "--exit-after-startup did not exit cleanly"
+  cat "$work/exit-after-startup.log"
+  exit 1
+fi
+if grep -E "CRITICAL|ERROR|SintesiGui-WARNING" "$work/exit-after-startup.log"; then
+  echo "--exit-after-startup logged errors"
+  exit 1
+fi
 
 # Blank reference first, so that a leftover window cannot fool the check.
 import -window root "$work/before.png"

@@ -1,0 +1,352 @@
+/* sintesi-profile-page.c: who sends, where, and with which certificates
+ *
+ * Read-only for now: the profile's fields as stored, and the checks of
+ * certificates-and-accreditation §4.4 run on the A1/S1 certificates (no
+ * secret is needed for them), each as a row with an icon that says at a
+ * glance whether the pair may send.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sintesi-credentials.h"
+#include "sintesi-keystore.h"
+#include "sintesi-profile-page.h"
+
+struct _SintesiProfilePage
+{
+  AdwBin               parent_instance;
+
+  AdwPreferencesPage  *page;
+  AdwActionRow        *physician_row, *cf_row, *name_row;
+  AdwActionRow        *environment_row, *base_url_row, *aud_row;
+  AdwActionRow        *azienda_row, *repository_row, *solution_row, *locality_row;
+  AdwActionRow        *app_id_row, *app_vendor_row, *app_version_row;
+  AdwPreferencesGroup *certificates_group;
+
+  SintesiApplication  *application;  /* not owned */
+  SintesiProfile      *profile;
+  GPtrArray           *dynamic_rows; /* (group, row) pairs added in code */
+  guint                n_checks;
+  guint                n_check_errors;
+};
+
+G_DEFINE_FINAL_TYPE (SintesiProfilePage, sintesi_profile_page, ADW_TYPE_BIN)
+
+static void
+set_value (AdwActionRow *row,
+           const char   *value)
+{
+  adw_action_row_set_subtitle (row, value != NULL && value[0] != '\0' ? value : _("Not set"));
+}
+
+static const char *
+environment_label (SintesiEnvironment environment)
+{
+  switch (environment)
+    {
+    case SINTESI_ENVIRONMENT_SANDBOX:    return _("Sandbox (simulator on this computer)");
+    case SINTESI_ENVIRONMENT_STAGE:      return _("Stage (regional test gateway)");
+    case SINTESI_ENVIRONMENT_PRODUCTION: return _("Production");
+    case SINTESI_ENVIRONMENT_CUSTOM:
+    default:                             return _("Custom");
+    }
+}
+
+static void
+add_dynamic_row (SintesiProfilePage  *self,
+                 AdwPreferencesGroup *group,
+                 GtkWidget           *row)
+{
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->dynamic_rows, group);
+  g_ptr_array_add (self->dynamic_rows, row);
+}
+
+static void
+clear_dynamic_rows (SintesiProfilePage *self)
+{
+  for (guint i = 0; i + 1 < self->dynamic_rows->len; i += 2)
+    adw_preferences_group_remove (g_ptr_array_index (self->dynamic_rows, i),
+                                  g_ptr_array_index (self->dynamic_rows, i + 1));
+  g_ptr_array_set_size (self->dynamic_rows, 0);
+  self->n_checks = 0;
+  self->n_check_errors = 0;
+}
+
+static GtkWidget *
+text_row_new (const char *icon_name,
+              const char *title,
+              const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (icon_name != NULL)
+    adw_action_row_set_icon_name (ADW_ACTION_ROW (row), icon_name);
+  return row;
+}
+
+static void
+add_certificate_row (SintesiProfilePage *self,
+                     SintesiCredential  *credential,
+                     const char         *title)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (credential == NULL)
+    subtitle = g_strdup (_("Not imported"));
+  else
+    {
+      g_autofree char *cn = sintesi_credential_get_cn (credential);
+      g_autoptr(GDateTime) not_after = sintesi_credential_get_not_after (credential);
+      g_autofree char *until = not_after != NULL ? g_date_time_format (not_after, "%d/%m/%Y") : g_strdup ("?");
+
+      /* TRANSLATORS: the certificate's common name, then its expiry date */
+      subtitle = g_strdup_printf (_("%s · valid until %s"), cn != NULL ? cn : "?", until);
+    }
+  add_dynamic_row (self, self->certificates_group,
+                   text_row_new (credential != NULL ? "channel-secure-symbolic" : "action-unavailable-symbolic",
+                                 title, subtitle));
+}
+
+/* The checks fold into one row that says whether the pair may send; it
+ * opens by itself when something needs attention. */
+static void
+add_check_rows (SintesiProfilePage *self,
+                GPtrArray          *checks)
+{
+  GtkWidget *expander = adw_expander_row_new ();
+  GtkWidget *summary_icon;
+  guint n_warnings = 0;
+  g_autofree char *title = NULL;
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const SintesiCredentialCheck *check = g_ptr_array_index (checks, i);
+      const char *icon;
+      const char *css_class;
+      GtkWidget *row;
+      GtkWidget *image;
+
+      if (check->ok)
+        {
+          icon = "emblem-ok-symbolic";
+          css_class = "success";
+        }
+      else if (check->severity == SINTESI_CHECK_ERROR)
+        {
+          icon = "dialog-error-symbolic";
+          css_class = "error";
+          self->n_check_errors++;
+        }
+      else
+        {
+          icon = "dialog-warning-symbolic";
+          css_class = "warning";
+          n_warnings++;
+        }
+      row = text_row_new (NULL, check->message != NULL ? check->message : check->id, NULL);
+      gtk_widget_set_tooltip_text (row, check->id);
+      image = gtk_image_new_from_icon_name (icon);
+      gtk_widget_add_css_class (image, css_class);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+      self->n_checks++;
+    }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+  if (self->n_check_errors > 0)
+    {
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check failed: this profile cannot send",
+                                            "%u checks failed: this profile cannot send", self->n_check_errors),
+                               self->n_check_errors);
+      summary_icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+      gtk_widget_add_css_class (summary_icon, "error");
+    }
+  else if (n_warnings > 0)
+    {
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check needs attention",
+                                            "%u checks need attention", n_warnings),
+                               n_warnings);
+      summary_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      gtk_widget_add_css_class (summary_icon, "warning");
+    }
+  else
+    {
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u certificate check passed",
+                                            "All %u certificate checks passed", self->n_checks),
+                               self->n_checks);
+      summary_icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
+      gtk_widget_add_css_class (summary_icon, "success");
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), _("Validity, roles, issuer, key size, signature algorithm and codice fiscale"));
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (expander), summary_icon);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), self->n_check_errors > 0 || n_warnings > 0);
+  add_dynamic_row (self, self->certificates_group, expander);
+}
+
+static void
+update_certificates (SintesiProfilePage *self)
+{
+  g_autoptr(SintesiKeystore) keystore = NULL;
+  g_autoptr(SintesiCredential) auth = NULL;
+  g_autoptr(SintesiCredential) sign = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) test_roots = NULL;
+  g_auto(GStrv) production_roots = NULL;
+  g_autofree char *roots_dir = NULL;
+  SintesiCredentialCheckOptions options = { 0 };
+  SintesiEnvironment environment = sintesi_profile_get_environment (self->profile);
+  SintesiSandbox *sandbox = NULL;
+
+  keystore = sintesi_keystore_new (sintesi_profile_get_name (self->profile), NULL, &error);
+  if (keystore == NULL)
+    {
+      add_dynamic_row (self, self->certificates_group,
+                       text_row_new ("dialog-error-symbolic", _("The certificates cannot be read"), error->message));
+      return;
+    }
+  if (sintesi_keystore_has_credential (keystore, SINTESI_CREDENTIAL_SLOT_AUTH))
+    auth = sintesi_keystore_load_certificates (keystore, SINTESI_CREDENTIAL_SLOT_AUTH, NULL);
+  if (sintesi_keystore_has_credential (keystore, SINTESI_CREDENTIAL_SLOT_SIGN))
+    sign = sintesi_keystore_load_certificates (keystore, SINTESI_CREDENTIAL_SLOT_SIGN, NULL);
+  add_certificate_row (self, auth, _("A1 — authentication"));
+  add_certificate_row (self, sign, _("S1 — signature"));
+
+  /* The sandbox's own CA vouches for the demo certificates; elsewhere the
+   * SOGEI roots the user imported, and the profile's CA file. */
+  if (environment == SINTESI_ENVIRONMENT_SANDBOX && self->application != NULL)
+    sandbox = sintesi_application_get_sandbox (self->application);
+  roots_dir = sintesi_credentials_default_roots_dir ();
+  if (roots_dir != NULL && g_file_test (roots_dir, G_FILE_TEST_IS_DIR))
+    sintesi_credentials_find_sogei_roots (roots_dir, &test_roots, &production_roots, NULL);
+  options.environment = environment;
+  options.expected_cf = sintesi_profile_get_cf (self->profile);
+  options.test_roots = (const char * const *) test_roots;
+  options.production_roots = (const char * const *) production_roots;
+  options.profile_ca_file = sandbox != NULL ? sintesi_sandbox_get_client_ca_file (sandbox)
+                                            : sintesi_profile_get_ca_file (self->profile);
+  checks = sintesi_credentials_check (auth, sign, &options);
+  add_check_rows (self, checks);
+}
+
+static void
+update (SintesiProfilePage *self)
+{
+  SintesiProfile *p = self->profile;
+  g_autofree char *base_url = NULL;
+
+  clear_dynamic_rows (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->page), p != NULL);
+  if (p == NULL)
+    return;
+
+  set_value (self->physician_row, sintesi_profile_get_physician_name (p));
+  set_value (self->cf_row, sintesi_profile_get_cf (p));
+  set_value (self->name_row, sintesi_profile_get_name (p));
+  set_value (self->environment_row, environment_label (sintesi_profile_get_environment (p)));
+  if (sintesi_profile_get_environment (p) == SINTESI_ENVIRONMENT_SANDBOX)
+    {
+      SintesiSandbox *sandbox = self->application != NULL ? sintesi_application_get_sandbox (self->application) : NULL;
+
+      base_url = sandbox != NULL ? g_strdup (sintesi_sandbox_get_base_url (sandbox))
+                                 : g_strdup (_("The simulator is not running"));
+    }
+  else
+    base_url = g_strdup (sintesi_profile_get_effective_base_url (p));
+  set_value (self->base_url_row, base_url);
+  set_value (self->aud_row, sintesi_profile_get_effective_aud (p));
+  set_value (self->azienda_row, sintesi_profile_get_azienda (p));
+  set_value (self->repository_row, sintesi_profile_get_repository (p));
+  set_value (self->solution_row, sintesi_profile_get_solution (p));
+  set_value (self->locality_row, sintesi_profile_get_locality (p));
+  set_value (self->app_id_row, sintesi_profile_get_app_id (p));
+  set_value (self->app_vendor_row, sintesi_profile_get_app_vendor (p));
+  set_value (self->app_version_row, sintesi_profile_get_app_version (p));
+  update_certificates (self);
+}
+
+void
+sintesi_profile_page_set_application (SintesiProfilePage *self,
+                                      SintesiApplication *application)
+{
+  g_return_if_fail (SINTESI_IS_PROFILE_PAGE (self));
+
+  self->application = application;
+  g_signal_connect_object (application, "notify::sandbox-state",
+                           G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+}
+
+void
+sintesi_profile_page_set_profile (SintesiProfilePage *self,
+                                  SintesiProfile     *profile)
+{
+  g_return_if_fail (SINTESI_IS_PROFILE_PAGE (self));
+
+  g_set_object (&self->profile, profile);
+  update (self);
+}
+
+guint
+sintesi_profile_page_get_n_checks (SintesiProfilePage *self,
+                                   guint              *n_errors)
+{
+  g_return_val_if_fail (SINTESI_IS_PROFILE_PAGE (self), 0);
+
+  if (n_errors != NULL)
+    *n_errors = self->n_check_errors;
+  return self->n_checks;
+}
+
+static void
+sintesi_profile_page_finalize (GObject *object)
+{
+  SintesiProfilePage *self = SINTESI_PROFILE_PAGE (object);
+
+  g_clear_object (&self->profile);
+  g_ptr_array_unref (self->dynamic_rows);
+
+  G_OBJECT_CLASS (sintesi_profile_page_parent_class)->finalize (object);
+}
+
+static void
+sintesi_profile_page_class_init (SintesiProfilePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = sintesi_profile_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sintesi-profile-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SintesiProfilePage, page);
+#define BIND(row) gtk_widget_class_bind_template_child (widget_class, SintesiProfilePage, row)
+  BIND (physician_row);
+  BIND (cf_row);
+  BIND (name_row);
+  BIND (environment_row);
+  BIND (base_url_row);
+  BIND (aud_row);
+  BIND (azienda_row);
+  BIND (repository_row);
+  BIND (solution_row);
+  BIND (locality_row);
+  BIND (app_id_row);
+  BIND (app_vendor_row);
+  BIND (app_version_row);
+  BIND (certificates_group);
+#undef BIND
+}
+
+static void
+sintesi_profile_page_init (SintesiProfilePage *self)
+{
+  self->dynamic_rows = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

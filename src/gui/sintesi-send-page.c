@@ -1,0 +1,990 @@
+/* sintesi-send-page.c: compose and send one patient summary
+ *
+ * The physician types the patient's codice fiscale (checked as it is
+ * typed), picks the document (an example built for that patient, a CDA
+ * file, or a PDF already signed) and sends. The send is one
+ * sintesi_submission_send() on a worker thread: the core checks, signs,
+ * records the call in the journal before it leaves and records the answer;
+ * this page only shows what happened, and keeps the X-CART-id in view.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sintesi-cda.h"
+#include "sintesi-cf.h"
+#include "sintesi-credentials.h"
+#include "sintesi-journal-search.h"
+#include "sintesi-keystore.h"
+#include "sintesi-pdf.h"
+#include "sintesi-pss-builder.h"
+#include "sintesi-send-page.h"
+#include "sintesi-submission.h"
+
+/* The root of identificativoDoc (D11). */
+#define DOCUMENT_ID_ROOT "2.16.840.1.113883.2.9.2.90.4.4"
+
+struct _SintesiSendPage
+{
+  AdwBin              parent_instance;
+
+  GtkScrolledWindow  *scroller;
+  GtkWidget          *clamp;
+  AdwEntryRow        *cf_row;
+  GtkLabel           *cf_error;
+  AdwActionRow       *document_row;
+  GtkLabel           *document_error;
+  AdwActionRow       *example_row;
+  GtkButton          *send_button;
+  GtkSpinner         *send_spinner;
+  GtkLabel           *send_label;
+  GtkLabel           *send_hint;
+  GtkWidget          *result_box;
+  GtkImage           *result_icon;
+  GtkLabel           *result_title;
+  GtkLabel           *result_description;
+  GtkWidget          *result_grid;
+  GtkWidget          *status_name, *cart_id_name, *trace_id_name, *workflow_name, *document_id_name;
+  GtkWidget          *warning_name, *error_title_name, *error_detail_name, *error_type_name, *journal_name;
+  GtkLabel           *status_label, *cart_id_label, *trace_id_label, *workflow_label, *document_id_label;
+  GtkLabel           *warning_label, *error_title_label, *error_detail_label, *error_type_label, *journal_label;
+  GtkWidget          *copy_cart_id_button;
+
+  SintesiApplication *application;  /* not owned: outlives its windows */
+  SintesiProfile     *profile;
+  gboolean            cf_valid;
+  gboolean            normalizing;
+
+  /* The document to send: a CDA (signed at send time) or a signed PDF. */
+  GBytes             *cda;
+  GBytes             *pdf;
+  char               *document_patient_cf;
+
+  GtkNativeDialog    *chooser;
+  GCancellable       *cancellable;
+  gboolean            sending;
+  gboolean            disposed;
+  char               *x_cart_id;
+
+  /* The keystore passphrase of a profile whose keys are not opened by the
+   * OS keyring: asked once per run (D17), kept in memory only. */
+  char               *passphrase;
+  char               *passphrase_profile;
+  AdwMessageDialog   *passphrase_dialog;
+};
+
+G_DEFINE_FINAL_TYPE (SintesiSendPage, sintesi_send_page, ADW_TYPE_BIN)
+
+enum {
+  SENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+forget_passphrase (SintesiSendPage *self)
+{
+  if (self->passphrase != NULL)
+    sintesi_credentials_wipe (self->passphrase, strlen (self->passphrase));
+  g_clear_pointer (&self->passphrase, g_free);
+  g_clear_pointer (&self->passphrase_profile, g_free);
+}
+
+static SintesiCfFlags
+cf_flags (SintesiSendPage *self)
+{
+  /* The national placeholder patient of the accreditation tests is fine
+   * where nothing reaches a real record. */
+  if (self->profile != NULL && sintesi_profile_get_environment (self->profile) == SINTESI_ENVIRONMENT_SANDBOX)
+    return SINTESI_CF_FLAGS_TEST_MODE;
+  return SINTESI_CF_FLAGS_NONE;
+}
+
+static const char *
+current_cf (SintesiSendPage *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->cf_row));
+}
+
+static gboolean
+sandbox_ready (SintesiSendPage *self)
+{
+  if (self->profile == NULL || sintesi_profile_get_environment (self->profile) != SINTESI_ENVIRONMENT_SANDBOX)
+    return TRUE;
+  return self->application != NULL &&
+         sintesi_application_get_sandbox_state (self->application) == SINTESI_SANDBOX_STATE_RUNNING;
+}
+
+/* Why the Send button is off, or NULL when it is on. */
+static const char *
+send_blocker (SintesiSendPage *self)
+{
+  if (self->sending)
+    return _("Sending… the answer will appear below.");
+  if (self->profile == NULL)
+    return _("There is no physician profile to send with yet.");
+  if (!sandbox_ready (self))
+    return _("Waiting for the sandbox to start…");
+  if (!self->cf_valid)
+    return current_cf (self)[0] == '\0' ? _("Enter the patient’s codice fiscale.")
+                                        : _("Correct the patient’s codice fiscale above.");
+  if (self->cda == NULL && self->pdf == NULL)
+    return _("Choose the document to send.");
+  if (g_strcmp0 (self->document_patient_cf, current_cf (self)) != 0)
+    return _("The document is about another patient: choose the document again.");
+  return NULL;
+}
+
+static void
+update_state (SintesiSendPage *self)
+{
+  const char *blocker = send_blocker (self);
+  gboolean can_send = blocker == NULL;
+  gboolean can_compose = !self->sending && self->profile != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.send", can_send);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.use-example", can_compose && self->cf_valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.choose-cda", can_compose);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.choose-pdf", can_compose);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.copy-cart-id", self->x_cart_id != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cf_row), !self->sending);
+
+  if (blocker == NULL)
+    blocker = self->pdf != NULL ? _("Your signature on the PDF is checked, then it is sent over a secure connection with your A1 certificate.")
+                                : _("The document is checked and signed, then sent over a secure connection with your A1 certificate.");
+  gtk_label_set_label (self->send_hint, blocker);
+  gtk_widget_set_visible (GTK_WIDGET (self->send_spinner), self->sending);
+  gtk_spinner_set_spinning (self->send_spinner, self->sending);
+  gtk_label_set_text_with_mnemonic (self->send_label, self->sending ? _("Sending…") : _("_Send to the Gateway"));
+}
+
+static void
+show_document_error (SintesiSendPage *self,
+                     const char      *message)
+{
+  gtk_label_set_label (self->document_error, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->document_error), message != NULL);
+}
+
+static void
+check_document_patient (SintesiSendPage *self)
+{
+  g_autofree char *message = NULL;
+
+  if ((self->cda != NULL || self->pdf != NULL) && self->cf_valid &&
+      g_strcmp0 (self->document_patient_cf, current_cf (self)) != 0)
+    /* TRANSLATORS: the first %s is the CF in the document, the second the one typed */
+    message = g_strdup_printf (_("This document is about patient %s, not %s."),
+                               self->document_patient_cf != NULL ? self->document_patient_cf : "?",
+                               current_cf (self));
+  show_document_error (self, message);
+}
+
+static void
+cf_row_changed_cb (SintesiSendPage *self)
+{
+  const char *text = current_cf (self);
+  g_autofree char *normalized = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->normalizing)
+    return;
+
+  /* Show the physician the CF as it will be checked: blanks removed,
+   * capitals; validation itself never changes it. */
+  normalized = sintesi_cf_normalize_entry (text);
+  if (normalized != NULL && strcmp (normalized, text) != 0)
+    {
+      self->normalizing = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->cf_row), normalized);
+      gtk_editable_set_position (GTK_EDITABLE (self->cf_row), -1);
+      self->normalizing = FALSE;
+      text = current_cf (self);
+    }
+
+  self->cf_valid = sintesi_cf_validate (text, cf_flags (self), &error);
+  if (text[0] == '\0' || self->cf_valid)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->cf_error), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->cf_row), "error");
+    }
+  else
+    {
+      gtk_label_set_label (self->cf_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->cf_error), TRUE);
+      /* Only while typing the last characters would an error be noise. */
+      if (strlen (text) >= 16)
+        gtk_widget_add_css_class (GTK_WIDGET (self->cf_row), "error");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->cf_row), "error");
+    }
+  check_document_patient (self);
+  update_state (self);
+}
+
+static void
+clear_document (SintesiSendPage *self)
+{
+  g_clear_pointer (&self->cda, g_bytes_unref);
+  g_clear_pointer (&self->pdf, g_bytes_unref);
+  g_clear_pointer (&self->document_patient_cf, g_free);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->document_row), _("No document chosen yet"));
+  adw_action_row_set_subtitle (self->document_row, "");
+  show_document_error (self, NULL);
+}
+
+/* The document is read back before it is accepted here: the patient it
+ * names must be the one typed, and its id is shown. */
+static gboolean
+set_document (SintesiSendPage  *self,
+              GBytes           *cda,
+              GBytes           *pdf,
+              const char       *description,
+              GError          **error)
+{
+  g_autoptr(GBytes) cda_xml = NULL;
+  g_autoptr(SintesiCda) facts = NULL;
+  g_autofree char *document_id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (pdf != NULL && (cda_xml = sintesi_pdf_get_attachment (pdf, "cda.xml", error)) == NULL)
+    return FALSE;
+  facts = sintesi_cda_load_bytes (cda != NULL ? cda : cda_xml, "cda.xml", 0, error);
+  if (facts == NULL || (document_id = sintesi_cda_identificativo_doc (facts, error)) == NULL)
+    return FALSE;
+  if (facts->patient_cf == NULL)
+    {
+      g_set_error_literal (error, SINTESI_CDA_ERROR, 0, _("The document names no patient by codice fiscale."));
+      return FALSE;
+    }
+
+  clear_document (self);
+  self->cda = cda != NULL ? g_bytes_ref (cda) : NULL;
+  self->pdf = pdf != NULL ? g_bytes_ref (pdf) : NULL;
+  self->document_patient_cf = g_strdup (facts->patient_cf);
+
+  /* An empty field takes the document's patient: one thing less to type. */
+  if (current_cf (self)[0] == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->cf_row), facts->patient_cf);
+
+  if (facts->patient_given != NULL || facts->patient_family != NULL)
+    /* TRANSLATORS: what is sent, e.g. "Example document: patient summary of Maria Rossi" */
+    title = g_strdup_printf (_("%s: patient summary of %s %s"), description,
+                             facts->patient_given != NULL ? facts->patient_given : "",
+                             facts->patient_family != NULL ? facts->patient_family : "");
+  else
+    title = g_strdup (description);
+  subtitle = g_strdup_printf ("%s · %s", facts->patient_cf, document_id);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->document_row), title);
+  adw_action_row_set_subtitle (self->document_row, subtitle);
+
+  check_document_patient (self);
+  update_state (self);
+  return TRUE;
+}
+
+/* The example's identificativoDoc: the profile's prefix and the first
+ * progressive the journal has never seen for it. An interim: the real
+ * allocation happens inside the journal's transaction (D11), which the
+ * submission does not yet offer for a CDA built before the send. */
+static char *
+example_id_extension (SintesiSendPage *self,
+                      GError         **error)
+{
+  SintesiJournal *journal = sintesi_application_get_journal (self->application, error);
+  const char *profile_name = sintesi_profile_get_name (self->profile);
+  const char *solution = sintesi_profile_get_solution (self->profile);
+  g_autofree char *prefix = NULL;
+  SintesiJournalQuery query = { 0 };
+  gint64 next, count;
+
+  if (journal == NULL)
+    return NULL;
+  if (solution == NULL)
+    solution = SINTESI_DEFAULT_SOLUTION;
+  prefix = g_strdup_printf ("090%s.PSS.%s.%s",
+                            sintesi_profile_get_azienda (self->profile) != NULL ? sintesi_profile_get_azienda (self->profile) : "201",
+                            sintesi_profile_get_repository (self->profile) != NULL ? sintesi_profile_get_repository (self->profile) : "201",
+                            solution);
+  query.profile = profile_name;
+  count = sintesi_journal_count (journal, &query, error);
+  if (count < 0)
+    return NULL;
+  next = MAX (count, sintesi_journal_get_last_progressive (journal, profile_name, solution, NULL)) + 1;
+  for (;; next++)
+    {
+      g_autofree char *extension = g_strdup_printf ("%s%" G_GINT64_FORMAT, prefix, next);
+      g_autofree char *document_id = g_strconcat (DOCUMENT_ID_ROOT "^", extension, NULL);
+      g_autoptr(SintesiJournalDocument) known = sintesi_journal_get_document (journal, document_id, NULL);
+
+      if (known == NULL)
+        return g_steal_pointer (&extension);
+    }
+}
+
+static char *
+now_hl7 (void)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier ("Europe/Rome");
+  g_autoptr(GDateTime) now = NULL;
+
+  if (zone == NULL)
+    zone = g_time_zone_new_local ();
+  now = g_date_time_new_now (zone);
+  return g_date_time_format (now, "%Y%m%d%H%M%S%z");
+}
+
+static void
+use_example_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SintesiPssModel) model = NULL;
+  g_autoptr(GBytes) cda = NULL;
+  g_autofree char *extension = NULL;
+  g_autofree char *effective_time = now_hl7 ();
+
+  if (self->profile == NULL || !self->cf_valid)
+    return;
+  extension = example_id_extension (self, &error);
+  if (extension != NULL)
+    {
+      model = sintesi_pss_model_new_example (current_cf (self), sintesi_profile_get_cf (self->profile),
+                                             extension, effective_time);
+      cda = sintesi_pss_build (model, &error);
+    }
+  if (cda == NULL || !set_document (self, cda, NULL, _("Example document"), &error))
+    show_document_error (self, error->message);
+}
+
+static GBytes *
+load_file (GFile   *file,
+           GError **error)
+{
+  char *contents;
+  gsize length;
+
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
+    return NULL;
+  return g_bytes_new_take (contents, length);
+}
+
+gboolean
+sintesi_send_page_open_file (SintesiSendPage  *self,
+                             GFile            *file,
+                             GError          **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = NULL;
+  gboolean is_pdf;
+
+  g_return_val_if_fail (SINTESI_IS_SEND_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  bytes = load_file (file, &local_error);
+  /* What the file is, not what it is called. */
+  is_pdf = bytes != NULL && g_bytes_get_size (bytes) >= 5 &&
+           memcmp (g_bytes_get_data (bytes, NULL), "%PDF-", 5) == 0;
+  if (bytes == NULL ||
+      !set_document (self, is_pdf ? NULL : bytes, is_pdf ? bytes : NULL, name, &local_error))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” cannot be sent: %s"), name, local_error->message);
+
+      show_document_error (self, message);
+      g_set_error_literal (error, local_error->domain, local_error->code, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     SintesiSendPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      /* Shown under the document row when it fails. */
+      sintesi_send_page_open_file (self, file, NULL);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_file (SintesiSendPage *self,
+             gboolean         pdf)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->chooser != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (pdf ? _("Choose a Signed PDF") : _("Choose a CDA File"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  if (pdf)
+    {
+      gtk_file_filter_set_name (filter, _("PDF documents"));
+      gtk_file_filter_add_mime_type (filter, "application/pdf");
+      gtk_file_filter_add_suffix (filter, "pdf");
+    }
+  else
+    {
+      gtk_file_filter_set_name (filter, _("CDA documents (XML)"));
+      gtk_file_filter_add_mime_type (filter, "application/xml");
+      gtk_file_filter_add_mime_type (filter, "text/xml");
+      gtk_file_filter_add_suffix (filter, "xml");
+    }
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+choose_cda_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  choose_file (SINTESI_SEND_PAGE (widget), FALSE);
+}
+
+static void
+choose_pdf_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  choose_file (SINTESI_SEND_PAGE (widget), TRUE);
+}
+
+/* ---- Sending ---- */
+
+typedef struct
+{
+  SintesiJournal *journal;
+  SintesiProfile *profile;
+  GBytes         *cda;
+  GBytes         *pdf;
+  char           *base_url;
+  char           *server_ca_file;
+  char           *client_ca_file;
+  char           *key_passphrase;
+  gboolean        sandbox;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->journal);
+  g_clear_object (&data->profile);
+  g_clear_pointer (&data->cda, g_bytes_unref);
+  g_clear_pointer (&data->pdf, g_bytes_unref);
+  g_free (data->base_url);
+  g_free (data->server_ca_file);
+  g_free (data->client_ca_file);
+  if (data->key_passphrase != NULL)
+    sintesi_credentials_wipe (data->key_passphrase, strlen (data->key_passphrase));
+  g_free (data->key_passphrase);
+  g_free (data);
+}
+
+static void
+send_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SendData *data = task_data;
+  SintesiSubmission submission = { 0 };
+  SintesiSubmissionResult *result;
+  GError *error = NULL;
+
+  submission.operation = SINTESI_GATEWAY_CREATE;
+  submission.profile = data->profile;
+  submission.cda = data->cda;
+  submission.pdf = data->pdf;
+  submission.key_passphrase = data->key_passphrase;
+  if (data->sandbox)
+    {
+      submission.base_url = data->base_url;
+      submission.server_ca_file = data->server_ca_file;
+      submission.only_server_ca_file = TRUE;
+      submission.client_ca_file = data->client_ca_file;
+    }
+
+  result = sintesi_submission_send (data->journal, &submission, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) sintesi_submission_result_free);
+}
+
+static void
+set_field (GtkWidget  *name,
+           GtkLabel   *label,
+           const char *value)
+{
+  gboolean shown = value != NULL && value[0] != '\0';
+
+  gtk_label_set_label (label, shown ? value : "");
+  gtk_widget_set_visible (name, shown);
+  gtk_widget_set_visible (GTK_WIDGET (label), shown);
+}
+
+/* The answer is what the physician waits for: bring it into view once it
+ * has its place in the layout. */
+static gboolean
+scroll_to_result_cb (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  graphene_point_t top;
+
+  if (!gtk_widget_get_visible (self->result_box))
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_get_height (self->result_box) <= 0 ||
+      !gtk_widget_compute_point (self->result_box, self->clamp, &GRAPHENE_POINT_INIT (0, 0), &top) ||
+      gtk_adjustment_get_upper (adjustment) < top.y + gtk_widget_get_height (self->result_box))
+    return G_SOURCE_CONTINUE;
+  gtk_adjustment_set_value (adjustment, top.y - 24);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_result_heading (SintesiSendPage *self,
+                    const char      *icon_name,
+                    const char      *css_class,
+                    const char      *title,
+                    const char      *description)
+{
+  static const char * const classes[] = { "success", "warning", "error" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->result_icon), classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->result_icon), css_class);
+  gtk_image_set_from_icon_name (self->result_icon, icon_name);
+  gtk_label_set_label (self->result_title, title);
+  gtk_label_set_label (self->result_description, description);
+  gtk_widget_set_visible (self->result_box, TRUE);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_result_cb, NULL, NULL);
+}
+
+static void
+show_refusal (SintesiSendPage *self,
+              const GError    *error)
+{
+  g_autofree char *description = g_strdup_printf (_("%s\n\nNothing was sent and nothing was recorded."), error->message);
+
+  g_clear_pointer (&self->x_cart_id, g_free);
+  set_result_heading (self, "dialog-error-symbolic", "error", _("Not sent"), description);
+  gtk_widget_set_visible (self->result_grid, FALSE);
+}
+
+static void
+show_answer (SintesiSendPage         *self,
+             SintesiSubmissionResult *result)
+{
+  SintesiGatewayResponse *response = result->response;
+  gboolean accepted = response->failure == NULL && response->http_status >= 200 && response->http_status < 300;
+  g_autofree char *status = response->http_status > 0 ? g_strdup_printf ("%u", response->http_status) : NULL;
+  g_autofree char *record = g_strdup_printf ("%" G_GINT64_FORMAT, result->journal_id);
+  g_autofree char *warning = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(GString) description = g_string_new (NULL);
+
+  if (response->warning != NULL && response->middleware_warning != NULL)
+    warning = g_strconcat (response->warning, "\n", response->middleware_warning, NULL);
+  else
+    warning = g_strdup (response->warning != NULL ? response->warning : response->middleware_warning);
+
+  if (accepted)
+    {
+      g_string_append (description, _("Keep the X-CART-id: it is the gateway’s receipt for this document. The history keeps it too."));
+      set_result_heading (self, "emblem-ok-symbolic", "success", _("Accepted by the gateway"), NULL);
+    }
+  else if (response->failure != NULL)
+    {
+      g_string_append_printf (description, "%s\n\n%s", response->failure->message,
+                              _("The gateway may or may not have received the document: look up its status before sending it again."));
+      set_result_heading (self, "dialog-warning-symbolic", "warning", _("No complete answer from the gateway"), NULL);
+    }
+  else
+    {
+      /* TRANSLATORS: %u is the HTTP status code, e.g. 400 */
+      title = g_strdup_printf (_("Refused by the gateway (HTTP %u)"), response->http_status);
+      g_string_append (description, _("The document was not published. The gateway’s reason is below; the call is on record in the history."));
+      set_result_heading (self, "dialog-error-symbolic", "error", title, NULL);
+    }
+  if (response->x_cart_id == NULL && response->http_status > 0)
+    g_string_append_printf (description, "\n\n%s", _("The answer carries no X-CART-id: the history flags it."));
+  if (result->journal_error != NULL)
+    g_string_append_printf (description, "\n\n%s", result->journal_error->message);
+  gtk_label_set_label (self->result_description, description->str);
+
+  set_field (self->status_name, self->status_label, status);
+  set_field (self->cart_id_name, self->cart_id_label, response->x_cart_id);
+  gtk_widget_set_visible (self->copy_cart_id_button, response->x_cart_id != NULL);
+  set_field (self->trace_id_name, self->trace_id_label, response->trace_id);
+  set_field (self->workflow_name, self->workflow_label, response->workflow_instance_id);
+  set_field (self->document_id_name, self->document_id_label, result->document_id);
+  set_field (self->warning_name, self->warning_label, warning);
+  set_field (self->error_title_name, self->error_title_label, accepted ? NULL : response->error_title);
+  set_field (self->error_detail_name, self->error_detail_label, accepted ? NULL : response->error_detail);
+  set_field (self->error_type_name, self->error_type_label, accepted ? NULL : response->error_type);
+  set_field (self->journal_name, self->journal_label, record);
+  gtk_widget_set_visible (self->result_grid, TRUE);
+
+  g_free (self->x_cart_id);
+  self->x_cart_id = g_strdup (response->x_cart_id);
+}
+
+static void
+send_finished (GObject      *object,
+               GAsyncResult *async_result,
+               gpointer      user_data)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (object);
+  g_autoptr(SintesiSubmissionResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean accepted = FALSE;
+
+  result = g_task_propagate_pointer (G_TASK (async_result), &error);
+  g_application_release (G_APPLICATION (self->application));
+  /* The window went away while the call was out: the journal has it. */
+  if (self->disposed)
+    return;
+  self->sending = FALSE;
+  g_clear_object (&self->cancellable);
+  if (result == NULL)
+    {
+      /* A passphrase that did not open the keys is asked again next time. */
+      if (g_error_matches (error, SINTESI_SUBMISSION_ERROR, SINTESI_SUBMISSION_ERROR_CREDENTIALS))
+        forget_passphrase (self);
+      show_refusal (self, error);
+    }
+  else
+    {
+      show_answer (self, result);
+      accepted = result->response->failure == NULL &&
+                 result->response->http_status >= 200 && result->response->http_status < 300;
+      /* A published document is done: the next one starts clean. */
+      if (accepted)
+        clear_document (self);
+    }
+  update_state (self);
+  if (result != NULL)
+    g_signal_emit (self, signals[SENT], 0, result->journal_id, accepted);
+}
+
+static gboolean
+is_demo_in_sandbox (SintesiSendPage *self)
+{
+  return sintesi_profile_get_environment (self->profile) == SINTESI_ENVIRONMENT_SANDBOX &&
+         g_strcmp0 (sintesi_profile_get_name (self->profile), SINTESI_SANDBOX_PROFILE) == 0;
+}
+
+/* Whether the profile's keys are stored under a passphrase not yet given
+ * in this run. The sandbox knows its demo physician's. */
+static gboolean
+needs_passphrase (SintesiSendPage *self)
+{
+  g_autoptr(SintesiKeystore) keystore = NULL;
+
+  if (is_demo_in_sandbox (self))
+    return FALSE;
+  if (self->passphrase != NULL && g_strcmp0 (self->passphrase_profile, sintesi_profile_get_name (self->profile)) == 0)
+    return FALSE;
+  keystore = sintesi_keystore_new (sintesi_profile_get_name (self->profile), NULL, NULL);
+  return keystore != NULL &&
+         (sintesi_keystore_get_secret_kind (keystore, SINTESI_CREDENTIAL_SLOT_AUTH) == SINTESI_KEYSTORE_SECRET_PASSPHRASE ||
+          sintesi_keystore_get_secret_kind (keystore, SINTESI_CREDENTIAL_SLOT_SIGN) == SINTESI_KEYSTORE_SECRET_PASSPHRASE);
+}
+
+static void
+start_send (SintesiSendPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  SintesiJournal *journal;
+  SendData *data;
+
+  if (send_blocker (self) != NULL)
+    return;
+  journal = sintesi_application_get_journal (self->application, &error);
+  if (journal == NULL)
+    {
+      show_refusal (self, error);
+      return;
+    }
+
+  data = g_new0 (SendData, 1);
+  data->journal = g_object_ref (journal);
+  data->profile = g_object_ref (self->profile);
+  data->cda = self->cda != NULL ? g_bytes_ref (self->cda) : NULL;
+  data->pdf = self->pdf != NULL ? g_bytes_ref (self->pdf) : NULL;
+  data->key_passphrase = g_strdup (self->passphrase);
+  if (sintesi_profile_get_environment (self->profile) == SINTESI_ENVIRONMENT_SANDBOX)
+    {
+      SintesiSandbox *sandbox = sintesi_application_get_sandbox (self->application);
+
+      data->sandbox = TRUE;
+      data->base_url = g_strdup (sintesi_sandbox_get_base_url (sandbox));
+      data->server_ca_file = g_strdup (sintesi_sandbox_get_server_ca_file (sandbox));
+      data->client_ca_file = g_strdup (sintesi_sandbox_get_client_ca_file (sandbox));
+      if (is_demo_in_sandbox (self) && sintesi_sandbox_get_key_passphrase (sandbox) != NULL)
+        {
+          g_free (data->key_passphrase);
+          data->key_passphrase = g_strdup (sintesi_sandbox_get_key_passphrase (sandbox));
+        }
+    }
+
+  /* Closing the window meanwhile must not end the process before the
+   * answer is on record. */
+  g_application_hold (G_APPLICATION (self->application));
+  self->sending = TRUE;
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_set_visible (self->result_box, FALSE);
+  update_state (self);
+
+  /* Signing, the TLS handshake and the gateway's checks take seconds: the
+   * window stays alive meanwhile. */
+  task = g_task_new (self, self->cancellable, send_finished, NULL);
+  g_task_set_source_tag (task, start_send);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+  g_task_run_in_thread (task, send_thread);
+}
+
+static void
+passphrase_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        SintesiSendPage  *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "unlock") == 0)
+    {
+      forget_passphrase (self);
+      self->passphrase = g_strdup (gtk_editable_get_text (entry));
+      self->passphrase_profile = g_strdup (sintesi_profile_get_name (self->profile));
+    }
+  /* The entry's copy of the secret goes now. */
+  gtk_editable_set_text (entry, "");
+  /* The dialog closes itself after answering. Focus leaves the entry
+   * first: GTK 4.8's password entry is otherwise notified of losing it
+   * after it was freed, when the closing window drops its focus. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+  self->passphrase_dialog = NULL;
+  if (g_strcmp0 (response, "unlock") == 0)
+    start_send (self);
+}
+
+static void
+ask_passphrase (SintesiSendPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  GtkWidget *entry;
+  g_autofree char *body = NULL;
+
+  if (self->passphrase_dialog != NULL)
+    return;
+  body = g_strdup_printf (_("The certificates of the profile “%s” are kept encrypted under a passphrase, because no keyring holds their secret. It is asked once per run and never stored."),
+                          sintesi_profile_get_name (self->profile));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Unlock Your Certificates"), body);
+  entry = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Passphrase"), -1);
+  g_object_set (entry, "activates-default", TRUE, NULL);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "unlock", _("_Unlock and Send"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "unlock", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "unlock");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (passphrase_response_cb), self, 0);
+  self->passphrase_dialog = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+send_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
+
+  if (send_blocker (self) != NULL)
+    return;
+  if (needs_passphrase (self))
+    ask_passphrase (self);
+  else
+    start_send (self);
+}
+
+static void
+copy_cart_id_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
+  GtkWidget *overlay;
+
+  if (self->x_cart_id == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->x_cart_id);
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("X-CART-id copied")));
+}
+
+/* ---- Public ---- */
+
+static void
+sandbox_state_changed_cb (SintesiSendPage *self)
+{
+  update_state (self);
+}
+
+void
+sintesi_send_page_set_application (SintesiSendPage    *self,
+                                   SintesiApplication *application)
+{
+  g_return_if_fail (SINTESI_IS_SEND_PAGE (self));
+
+  self->application = application;
+  g_signal_connect_object (application, "notify::sandbox-state",
+                           G_CALLBACK (sandbox_state_changed_cb), self, G_CONNECT_SWAPPED);
+  update_state (self);
+}
+
+void
+sintesi_send_page_set_profile (SintesiSendPage *self,
+                               SintesiProfile  *profile)
+{
+  g_return_if_fail (SINTESI_IS_SEND_PAGE (self));
+
+  if (!g_set_object (&self->profile, profile))
+    return;
+  /* The CF rules depend on the environment (test mode in the sandbox). */
+  cf_row_changed_cb (self);
+}
+
+gboolean
+sintesi_send_page_is_sending (SintesiSendPage *self)
+{
+  g_return_val_if_fail (SINTESI_IS_SEND_PAGE (self), FALSE);
+  return self->sending;
+}
+
+static void
+sintesi_send_page_dispose (GObject *object)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (object);
+
+  /* A call on its way is not cancelled: its answer still reaches the
+   * journal (the application is held until then). */
+  self->disposed = TRUE;
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  if (self->passphrase_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->passphrase_dialog));
+  g_clear_object (&self->chooser);
+
+  G_OBJECT_CLASS (sintesi_send_page_parent_class)->dispose (object);
+}
+
+static void
+sintesi_send_page_finalize (GObject *object)
+{
+  SintesiSendPage *self = SINTESI_SEND_PAGE (object);
+
+  g_clear_object (&self->profile);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->cda, g_bytes_unref);
+  g_clear_pointer (&self->pdf, g_bytes_unref);
+  g_free (self->document_patient_cf);
+  g_free (self->x_cart_id);
+  forget_passphrase (self);
+
+  G_OBJECT_CLASS (sintesi_send_page_parent_class)->finalize (object);
+}
+
+static void
+sintesi_send_page_class_init (SintesiSendPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sintesi_send_page_dispose;
+  object_class->finalize = sintesi_send_page_finalize;
+
+  /* A call ended and is in the journal (journal id, accepted or not). */
+  signals[SENT] = g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sintesi-send-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, clamp);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, cf_row);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, cf_error);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, document_row);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, document_error);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, example_row);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, send_button);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, send_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, send_label);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, send_hint);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_box);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_icon);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_title);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_description);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_grid);
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, copy_cart_id_button);
+#define BIND_FIELD(f) \
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, f##_name); \
+  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, f##_label)
+  BIND_FIELD (status);
+  BIND_FIELD (cart_id);
+  BIND_FIELD (trace_id);
+  BIND_FIELD (workflow);
+  BIND_FIELD (document_id);
+  BIND_FIELD (warning);
+  BIND_FIELD (error_title);
+  BIND_FIELD (error_detail);
+  BIND_FIELD (error_type);
+  BIND_FIELD (journal);
+#undef BIND_FIELD
+  gtk_widget_class_bind_template_callback (widget_class, cf_row_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "send.use-example", NULL, use_example_activated);
+  gtk_widget_class_install_action (widget_class, "send.choose-cda", NULL, choose_cda_activated);
+  gtk_widget_class_install_action (widget_class, "send.choose-pdf", NULL, choose_pdf_activated);
+  gtk_widget_class_install_action (widget_class, "send.send", NULL, send_activated);
+  gtk_widget_class_install_action (widget_class, "send.copy-cart-id", NULL, copy_cart_id_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "send.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "send.send", NULL);
+}
+
+static void
+sintesi_send_page_init (SintesiSendPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  update_state (self);
+}
