@@ -24,6 +24,7 @@
 #include "sintesi-pss-builder.h"
 #include "sintesi-profile-page.h"
 #include "sintesi-record-window.h"
+#include "sintesi-sandbox.h"
 #include "sintesi-send-page.h"
 #include "sintesi-window.h"
 #include "sintesi-test-util.h"
@@ -331,26 +332,27 @@ static void
 test_gateway_refuses (void)
 {
   SintesiHistoryPage *history = child ("history_page");
+  SintesiSandbox *sandbox = sintesi_application_get_sandbox (application);
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GRegex) uuid = g_regex_new ("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
                                         G_REGEX_CASELESS, 0, NULL);
-  const char *extension;
   const char *status;
   guint calls_before = sintesi_history_page_get_n_shown (history);
 
-  /* The same identificativoDoc a second time: the gateway refuses it, and
-   * its answer (with an X-CART-id) is shown and kept. */
-  g_assert_nonnull (first_document_id);
-  extension = strchr (first_document_id, '^') + 1;
-  file = write_example ("RSSMRA80A01H501U", extension, FALSE);
+  /* The gateway is down: its answer (with an X-CART-id) is shown and kept,
+   * and nothing is resent by itself. */
+  g_assert_true (sintesi_sandbox_inject_fault (sandbox, "status=503", &error));
+  g_assert_no_error (error);
+  file = write_example ("RSSMRA80A01H501U", "090201.PSS.201.SINTESI901", FALSE);
   g_assert_true (sintesi_send_page_open_file (child ("send_page"), file, &error));
   g_assert_no_error (error);
   send_and_wait ();
+  g_assert_true (sintesi_sandbox_inject_fault (sandbox, NULL, NULL));
 
   status = gtk_label_get_label (send_child ("status_label"));
-  g_assert_true (g_str_has_prefix (status, "4"));
-  g_assert_true (g_str_has_prefix (gtk_label_get_label (send_child ("result_title")), "Refused by the gateway (HTTP 4"));
+  g_assert_cmpstr (status, ==, "503");
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (send_child ("result_title")), "Refused by the gateway (HTTP 503"));
   g_assert_true (gtk_widget_get_visible (send_child ("error_title_label")));
   g_assert_cmpstr (gtk_label_get_label (send_child ("error_title_label")), !=, "");
   g_assert_true (g_regex_match (uuid, gtk_label_get_label (send_child ("cart_id_label")), 0, NULL));
@@ -403,10 +405,11 @@ test_record_details (void)
   g_assert_nonnull (details);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (details)) == GTK_WINDOW (window));
   g_assert_cmpstr (sintesi_record_window_get_value (details, "X-CART-id"), ==, cart_id);
-  g_assert_cmpstr (sintesi_record_window_get_value (details, "HTTP status"), ==, "409");
+  g_assert_cmpstr (sintesi_record_window_get_value (details, "HTTP status"), ==, "503");
   g_assert_cmpstr (sintesi_record_window_get_value (details, "Outcome"), ==, "Refused");
   g_assert_nonnull (sintesi_record_window_get_value (details, "Error"));
-  g_assert_true (g_str_has_prefix (sintesi_record_window_get_value (details, "identificativoDoc"), first_document_id));
+  g_assert_cmpstr (sintesi_record_window_get_value (details, "identificativoDoc"), ==,
+                   "2.16.840.1.113883.2.9.2.90.4.4^090201.PSS.201.SINTESI901");
   screenshot_of (GTK_WIDGET (details), "record-details");
   gtk_window_destroy (GTK_WINDOW (details));
   sintesi_window_show_page (window, "send");

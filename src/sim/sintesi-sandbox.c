@@ -231,6 +231,31 @@ sintesi_sandbox_get_key_passphrase (SintesiSandbox *sandbox)
   return sandbox->passphrase;
 }
 
+static void
+set_fault (SintesiSimServer *server,
+           gpointer          data)
+{
+  SintesiSimFault *fault = data;
+
+  if (fault == NULL)
+    sintesi_sim_server_clear_faults (server);
+  else
+    sintesi_sim_server_add_fault (server, fault);
+}
+
+gboolean
+sintesi_sandbox_inject_fault (SintesiSandbox  *sandbox,
+                              const char      *spec,
+                              GError         **error)
+{
+  SintesiSimFault *fault = NULL;
+
+  if (spec != NULL && (fault = sintesi_sim_fault_parse (spec, error)) == NULL)
+    return FALSE;
+  sintesi_sim_thread_invoke (sandbox->thread, set_fault, fault);
+  return TRUE;
+}
+
 void
 sintesi_sandbox_stop (SintesiSandbox *sandbox)
 {

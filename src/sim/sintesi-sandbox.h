@@ -37,6 +37,11 @@ const char     *sintesi_sandbox_get_client_ca_file (SintesiSandbox *sandbox);
 /* The passphrase of the demo keys when no keyring answered (they were made
  * anew for this run), or NULL when their secret is in the keyring. */
 const char     *sintesi_sandbox_get_key_passphrase (SintesiSandbox *sandbox);
+/* Rehearsal of a gateway outage (sintesi_sim_fault_parse's SPEC, e.g.
+ * "status=503"); NULL clears every fault. */
+gboolean        sintesi_sandbox_inject_fault       (SintesiSandbox *sandbox,
+                                                    const char     *spec,
+                                                    GError        **error);
 void            sintesi_sandbox_stop               (SintesiSandbox *sandbox);
 
 G_END_DECLS

@@ -1269,6 +1269,12 @@ sintesi_sim_server_add_fault (SintesiSimServer *self,
 }
 
 void
+sintesi_sim_server_clear_faults (SintesiSimServer *self)
+{
+  g_ptr_array_set_size (self->faults, 0);
+}
+
+void
 sintesi_sim_server_stop (SintesiSimServer *self)
 {
   if (self->server != NULL)

@@ -83,6 +83,7 @@ guint             sintesi_sim_server_get_request_count (SintesiSimServer   *self
 GPtrArray        *sintesi_sim_server_get_captured   (SintesiSimServer      *self);
 void              sintesi_sim_server_add_fault      (SintesiSimServer      *self,
                                                      SintesiSimFault       *fault);
+void              sintesi_sim_server_clear_faults   (SintesiSimServer      *self);
 void              sintesi_sim_server_stop           (SintesiSimServer      *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SintesiSimFault, sintesi_sim_fault_free)
