@@ -141,6 +141,30 @@ test_open_creates_private_wal_journal (Fixture       *fx,
   sintesi_paths_set_data_dir (NULL);
 }
 
+/* A document built before its send reserves its progressive: the same
+ * counter as prepare(), never given again. */
+static void
+test_progressive_reservation (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reserved1 = NULL;
+  g_autofree char *reserved2 = NULL;
+  g_autofree char *allocated = NULL;
+  gint64 p1 = 0, p2 = 0, p3 = 0;
+
+  reserved1 = sintesi_journal_reserve_document_id (fx->journal, "dott-rossi", "SINTESI", PREFIX, &p1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reserved1, ==, PREFIX "1");
+  create_record (fx->journal, CF_A, &p2, &allocated);
+  g_assert_cmpint (p2, ==, 2);
+  reserved2 = sintesi_journal_reserve_document_id (fx->journal, "dott-rossi", "SINTESI", PREFIX, &p3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (p3, ==, 3);
+  g_assert_cmpstr (reserved2, ==, PREFIX "3");
+  g_assert_cmpint (sintesi_journal_get_last_progressive (fx->journal, "dott-rossi", "SINTESI", NULL), ==, 3);
+}
+
 static void
 test_progressive_allocation (Fixture       *fx,
                              gconstpointer  data)
@@ -1170,6 +1194,7 @@ main (int argc, char **argv)
   g_test_add ("/journal/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("open-creates-private-wal-journal", test_open_creates_private_wal_journal);
   ADD ("progressive-allocation", test_progressive_allocation);
+  ADD ("progressive-reservation", test_progressive_reservation);
   ADD ("concurrent-progressives", test_concurrent_progressives);
   ADD ("full-call-round-trip", test_full_call_round_trip);
   ADD ("pdf-deduplicated", test_pdf_deduplicated);

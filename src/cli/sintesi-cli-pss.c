@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "sintesi-cli-commands.h"
+#include "sintesi-ids.h"
+#include "sintesi-journal.h"
+#include "sintesi-profile.h"
 #include "sintesi-cda.h"
 #include "sintesi-paths.h"
 #include "sintesi-pss-builder.h"
@@ -58,6 +61,7 @@ pss_example (SintesiCli  *cli,
   g_autofree char *repository = NULL;
   g_autofree char *solution = NULL;
   g_autofree char *progressive = NULL;
+  g_autofree char *profile_name = NULL;
   g_autofree char *effective_time = NULL;
   g_autofree char *id_extension = NULL;
   g_autofree char *document_id = NULL;
@@ -76,6 +80,8 @@ pss_example (SintesiCli  *cli,
     { "repository", 0, 0, G_OPTION_ARG_STRING, &repository, N_("Repository code (default 201)"), "CODE" },
     { "solution", 0, 0, G_OPTION_ARG_STRING, &solution, N_("Solution name in the document id (default SINTESI)"), "NAME" },
     { "progressive", 0, 0, G_OPTION_ARG_STRING, &progressive, N_("Progressive number in the document id (default 1)"), "N" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
+      N_("Take azienda, repository and solution from this profile, and reserve the progressive in the journal"), "NAME" },
     { "effective-time", 0, 0, G_OPTION_ARG_STRING, &effective_time,
       N_("Document date, YYYYMMDDHHMMSS+ZZZZ (default now)"), "TS" },
     { NULL }
@@ -98,8 +104,31 @@ pss_example (SintesiCli  *cli,
   if (solution != NULL && !is_solution_name (solution))
     return sintesi_cli_usage_error (cli, _("--solution must be upper-case letters and digits, not “%s”"), solution);
 
-  /* D11: <region 090><azienda>.PSS.<repository>.<SOLUTION><progressive> */
-  id_extension = g_strdup_printf ("090%s.PSS.%s.%s%s",
+  if (profile_name != NULL && progressive == NULL)
+    {
+      g_autoptr(SintesiProfile) profile = sintesi_profile_load_unvalidated (profile_name, &error);
+      g_autoptr(SintesiJournal) journal = NULL;
+      g_autofree char *prefix = NULL;
+      g_autofree char *reserved = NULL;
+      const char *profile_solution;
+
+      if (profile == NULL)
+        return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+      profile_solution = sintesi_profile_get_solution (profile) != NULL ? sintesi_profile_get_solution (profile)
+                                                                        : SINTESI_DEFAULT_SOLUTION;
+      prefix = sintesi_ids_document_id_prefix (azienda ? azienda : sintesi_profile_get_azienda (profile),
+                                               repository ? repository : sintesi_profile_get_repository (profile),
+                                               solution ? solution : profile_solution, &error);
+      if (prefix == NULL || (journal = sintesi_journal_open_default (&error)) == NULL ||
+          (reserved = sintesi_journal_reserve_document_id (journal, profile_name, solution ? solution : profile_solution,
+                                                           prefix, NULL, &error)) == NULL)
+        return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
+      /* D11: a progressive from the journal, never given again. */
+      id_extension = g_strdup (strchr (reserved, '^') + 1);
+    }
+  else
+    /* D11: <region 090><azienda>.PSS.<repository>.<SOLUTION><progressive> */
+    id_extension = g_strdup_printf ("090%s.PSS.%s.%s%s",
                                   azienda ? azienda : "201",
                                   repository ? repository : "201",
                                   solution ? solution : "SINTESI",

@@ -99,6 +99,20 @@ sintesi_ids_format_document_id (const char  *azienda,
                           azienda, repository, solution, progressive);
 }
 
+char *
+sintesi_ids_document_id_prefix (const char  *azienda,
+                                const char  *repository,
+                                const char  *solution,
+                                GError     **error)
+{
+  if (!sintesi_ids_validate_azienda (azienda, error) ||
+      !sintesi_ids_validate_repository (repository, error) ||
+      !sintesi_ids_validate_solution (solution, error))
+    return NULL;
+  return g_strdup_printf (SINTESI_DOCUMENT_ID_ROOT "^" SINTESI_REGION_CODE "%s.PSS.%s.%s",
+                          azienda, repository, solution);
+}
+
 void
 sintesi_document_id_clear (SintesiDocumentId *id)
 {

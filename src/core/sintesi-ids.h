@@ -63,6 +63,11 @@ char     *sintesi_ids_format_document_id  (const char  *azienda,
                                            const char  *solution,
                                            guint64      progressive,
                                            GError     **error);
+/* The same without the progressive: what the journal appends it to. */
+char     *sintesi_ids_document_id_prefix  (const char  *azienda,
+                                           const char  *repository,
+                                           const char  *solution,
+                                           GError     **error);
 /* Checks an identificativoDoc: the regional root, one ^, a non-empty
  * extension without blanks. When solution is not NULL the extension must also
  * be Sintesi's shape for that solution, and out->progressive is set. */

@@ -963,6 +963,39 @@ store_request (SintesiJournal               *self,
   return step_done (self, payload, context, error);
 }
 
+char *
+sintesi_journal_reserve_document_id (SintesiJournal  *self,
+                                     const char      *profile,
+                                     const char      *solution,
+                                     const char      *document_id_prefix,
+                                     gint64          *out_progressive,
+                                     GError         **error)
+{
+  /* Declared first, so released last: after every statement is reset. */
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *context = NULL;
+  g_autofree char *document_id = NULL;
+  gint64 progressive = 0;
+  gboolean nested = FALSE;
+
+  g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
+  g_return_val_if_fail (profile != NULL && solution != NULL && document_id_prefix != NULL, NULL);
+
+  context = g_strdup_printf (_("No document number could be reserved for profile %s."), profile);
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!write_begin (self, &nested, context, error))
+    return NULL;
+  if (!allocate_progressive (self, profile, solution, document_id_prefix, &progressive, &document_id, context, error) ||
+      !write_commit (self, nested, context, error))
+    {
+      write_rollback (self, nested);
+      return NULL;
+    }
+  if (out_progressive != NULL)
+    *out_progressive = progressive;
+  return g_steal_pointer (&document_id);
+}
+
 gint64
 sintesi_journal_prepare (SintesiJournal               *self,
                          const SintesiJournalDraft    *draft,

@@ -224,6 +224,16 @@ gint64          sintesi_journal_prepare          (SintesiJournal               *
                                                   gint64                       *out_progressive,
                                                   char                        **out_document_id,
                                                   GError                      **error);
+/* D11 for a document built before its send (the PSS composer, examples):
+ * the next progressive of (profile, solution), committed at once and never
+ * given again, even if the document is never sent. Returns prefix +
+ * progressive. */
+char           *sintesi_journal_reserve_document_id (SintesiJournal  *journal,
+                                                     const char      *profile,
+                                                     const char      *solution,
+                                                     const char      *document_id_prefix,
+                                                     gint64          *out_progressive,
+                                                     GError         **error);
 /* Commits the request bytes and the sending time of a prepared record;
  * call it right before the request leaves. Fields left NULL keep what
  * prepare() stored. */

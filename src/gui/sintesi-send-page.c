@@ -15,6 +15,7 @@
 #include "sintesi-cda.h"
 #include "sintesi-cf.h"
 #include "sintesi-credentials.h"
+#include "sintesi-ids.h"
 #include "sintesi-journal-search.h"
 #include "sintesi-keystore.h"
 #include "sintesi-pdf.h"
@@ -23,7 +24,6 @@
 #include "sintesi-submission.h"
 
 /* The root of identificativoDoc (D11). */
-#define DOCUMENT_ID_ROOT "2.16.840.1.113883.2.9.2.90.4.4"
 
 struct _SintesiSendPage
 {
@@ -286,43 +286,32 @@ set_document (SintesiSendPage  *self,
   return TRUE;
 }
 
-/* The example's identificativoDoc: the profile's prefix and the first
- * progressive the journal has never seen for it. An interim: the real
- * allocation happens inside the journal's transaction (D11), which the
- * submission does not yet offer for a CDA built before the send. */
+/* The example's identificativoDoc extension: the profile's prefix and a
+ * progressive reserved in the journal (D11), never given again. */
 static char *
 example_id_extension (SintesiSendPage *self,
                       GError         **error)
 {
   SintesiJournal *journal = sintesi_application_get_journal (self->application, error);
-  const char *profile_name = sintesi_profile_get_name (self->profile);
   const char *solution = sintesi_profile_get_solution (self->profile);
   g_autofree char *prefix = NULL;
-  SintesiJournalQuery query = { 0 };
-  gint64 next, count;
+  g_autofree char *document_id = NULL;
 
   if (journal == NULL)
     return NULL;
   if (solution == NULL)
     solution = SINTESI_DEFAULT_SOLUTION;
-  prefix = g_strdup_printf ("090%s.PSS.%s.%s",
-                            sintesi_profile_get_azienda (self->profile) != NULL ? sintesi_profile_get_azienda (self->profile) : "201",
-                            sintesi_profile_get_repository (self->profile) != NULL ? sintesi_profile_get_repository (self->profile) : "201",
-                            solution);
-  query.profile = profile_name;
-  count = sintesi_journal_count (journal, &query, error);
-  if (count < 0)
+  prefix = sintesi_ids_document_id_prefix (sintesi_profile_get_azienda (self->profile),
+                                           sintesi_profile_get_repository (self->profile),
+                                           solution, error);
+  if (prefix == NULL)
     return NULL;
-  next = MAX (count, sintesi_journal_get_last_progressive (journal, profile_name, solution, NULL)) + 1;
-  for (;; next++)
-    {
-      g_autofree char *extension = g_strdup_printf ("%s%" G_GINT64_FORMAT, prefix, next);
-      g_autofree char *document_id = g_strconcat (DOCUMENT_ID_ROOT "^", extension, NULL);
-      g_autoptr(SintesiJournalDocument) known = sintesi_journal_get_document (journal, document_id, NULL);
-
-      if (known == NULL)
-        return g_steal_pointer (&extension);
-    }
+  document_id = sintesi_journal_reserve_document_id (journal, sintesi_profile_get_name (self->profile),
+                                                     solution, prefix, NULL, error);
+  if (document_id == NULL)
+    return NULL;
+  /* The builder takes the extension: what follows the root and ^. */
+  return g_strdup (strchr (document_id, '^') + 1);
 }
 
 static char *
