@@ -810,6 +810,74 @@ interval (Builder    *b,
     value_attr_el (b, node, "high", high);
 }
 
+/* entryRelationship; inversion_ind NULL leaves inversionInd out. */
+static xmlNode *
+entry_relationship (Builder    *b,
+                    xmlNode    *parent,
+                    const char *type_code,
+                    const char *inversion_ind)
+{
+  xmlNode *node = el (b, parent, "entryRelationship");
+
+  attr (node, "typeCode", type_code);
+  attr (node, "inversionInd", inversion_ind);
+  return node;
+}
+
+/* A clinical statement (act, observation, organizer…) with its class, mood
+ * and template. */
+static xmlNode *
+statement (Builder    *b,
+           xmlNode    *parent,
+           const char *name,
+           const char *class_code,
+           const char *mood_code,
+           const char *template)
+{
+  xmlNode *node = el (b, parent, name);
+
+  attr (node, "classCode", class_code);
+  attr (node, "moodCode", mood_code);
+  template_id (b, node, template);
+  return node;
+}
+
+/* The same, followed by its own id. */
+static xmlNode *
+identified_statement (Builder    *b,
+                      xmlNode    *parent,
+                      const char *name,
+                      const char *class_code,
+                      const char *mood_code,
+                      const char *template)
+{
+  xmlNode *node = statement (b, parent, name, class_code, mood_code, template);
+
+  entry_id (b, node);
+  return node;
+}
+
+/* A section's <entry> and the identified statement in it. */
+static xmlNode *
+section_entry (Builder    *b,
+               xmlNode    *section,
+               const char *name,
+               const char *class_code,
+               const char *mood_code,
+               const char *template)
+{
+  return identified_statement (b, el (b, section, "entry"), name, class_code, mood_code, template);
+}
+
+static xmlNode *
+loinc_code (Builder    *b,
+            xmlNode    *parent,
+            const char *code,
+            const char *display)
+{
+  return code_el (b, parent, "code", code, OID_LOINC, "LOINC", display);
+}
+
 /* "20250114…" → "14/01/2025" for the narrative. */
 static char *
 display_date (const char *ts)
@@ -963,17 +1031,12 @@ clinical_status (Builder  *b,
                  xmlNode  *observation,
                  gboolean  active)
 {
-  xmlNode *relationship = el (b, observation, "entryRelationship");
+  xmlNode *relationship = entry_relationship (b, observation, "REFR", "false");
   xmlNode *status;
   xmlNode *value;
 
-  attr (relationship, "typeCode", "REFR");
-  attr (relationship, "inversionInd", "false");
-  status = el (b, relationship, "observation");
-  attr (status, "classCode", "OBS");
-  attr (status, "moodCode", "EVN");
-  template_id (b, status, TPL "3.1.6");
-  code_el (b, status, "code", "33999-4", OID_LOINC, "LOINC", "Stato");
+  status = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.6");
+  loinc_code (b, status, "33999-4", "Stato");
   status_code (b, status, "completed");
   value = code_el (b, status, "value", active ? "LA16666-2" : "LA18632-2", OID_LOINC, "LOINC",
                    active ? "Active" : "Inactive");
@@ -986,16 +1049,11 @@ comment_act (Builder    *b,
              xmlNode    *parent,
              const char *comment_id)
 {
-  xmlNode *relationship = el (b, parent, "entryRelationship");
+  xmlNode *relationship = entry_relationship (b, parent, "SUBJ", "true");
   xmlNode *act;
 
-  attr (relationship, "typeCode", "SUBJ");
-  attr (relationship, "inversionInd", "true");
-  act = el (b, relationship, "act");
-  attr (act, "classCode", "ACT");
-  attr (act, "moodCode", "EVN");
-  template_id (b, act, TPL "3.1.7");
-  code_el (b, act, "code", "48767-8", OID_LOINC, "LOINC", "Annotazioni");
+  act = statement (b, relationship, "act", "ACT", "EVN", TPL "3.1.7");
+  loinc_code (b, act, "48767-8", "Annotazioni");
   reference (b, act, "text", comment_id);
   status_code (b, act, "completed");
 }
@@ -1120,7 +1178,7 @@ write_header (Builder *b,
   attr (node, "root", OID_DOC_ID);
   attr (node, "extension", m->id_extension);
   attr (node, "assigningAuthorityName", "Regione Toscana");
-  code_el (b, root, "code", "60591-5", OID_LOINC, "LOINC", "Profilo Sanitario Sintetico");
+  loinc_code (b, root, "60591-5", "Profilo Sanitario Sintetico");
   text_el (b, root, "title", "Profilo Sanitario Sintetico");
   value_attr_el (b, root, "effectiveTime", m->effective_time);
   code_el (b, root, "confidentialityCode", confidentiality, "2.16.840.1.113883.5.25", "HL7 Confidentiality",
@@ -1214,21 +1272,12 @@ write_allergies (Builder *b,
       xmlNode *value;
 
       narrative_paragraph (b, section, "allergie-assenza", text);
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.1.1");
-      entry_id (b, act);
+      act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.1.1");
       attr (el (b, act, "code"), "nullFlavor", "NA");
       status_code (b, act, "active");
       interval (b, act, "effectiveTime", NULL, NULL);
-      relationship = el (b, act, "entryRelationship");
-      attr (relationship, "typeCode", "SUBJ");
-      observation = el (b, relationship, "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.1.4");
-      entry_id (b, observation);
+      relationship = entry_relationship (b, act, "SUBJ", NULL);
+      observation = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.4");
       code_el (b, observation, "code", "OINT", OID_ACT_CODE, "ObservationIntoleranceType", "Intolleranza");
       reference (b, observation, "text", "allergie-assenza");
       status_code (b, observation, "completed");
@@ -1267,23 +1316,14 @@ write_allergies (Builder *b,
       narrative_date_cell (b, row, high);
       narrative_cell (b, row, is_empty (item->comment) ? NULL : comment_id, or_dash (item->comment));
 
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.1.1");
-      entry_id (b, act);
+      act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.1.1");
       attr (el (b, act, "code"), "nullFlavor", "NA");
       status_code (b, act, status);
       interval (b, act, "effectiveTime", item->onset, high);
 
-      relationship = el (b, act, "entryRelationship");
-      attr (relationship, "typeCode", "SUBJ");
-      observation = el (b, relationship, "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.1.3");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "52473-6", OID_LOINC, "LOINC", "Allergia o causa della reazione");
+      relationship = entry_relationship (b, act, "SUBJ", NULL);
+      observation = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.3");
+      loinc_code (b, observation, "52473-6", "Allergia o causa della reazione");
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", item->onset, high);
@@ -1304,14 +1344,9 @@ write_allergies (Builder *b,
         {
           xmlNode *reaction_obs;
 
-          relationship = el (b, observation, "entryRelationship");
-          attr (relationship, "typeCode", "MFST");
-          reaction_obs = el (b, relationship, "observation");
-          attr (reaction_obs, "classCode", "OBS");
-          attr (reaction_obs, "moodCode", "EVN");
-          template_id (b, reaction_obs, TPL "3.1.5.1");
-          entry_id (b, reaction_obs);
-          code_el (b, reaction_obs, "code", "75321-0", OID_LOINC, "LOINC", "Obiettività clinica");
+          relationship = entry_relationship (b, observation, "MFST", NULL);
+          reaction_obs = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.5.1");
+          loinc_code (b, reaction_obs, "75321-0", "Obiettività clinica");
           reference (b, reaction_obs, "text", reaction_id);
           status_code (b, reaction_obs, "completed");
           interval (b, reaction_obs, "effectiveTime", item->onset, NULL);
@@ -1323,13 +1358,8 @@ write_allergies (Builder *b,
         {
           xmlNode *criticality;
 
-          relationship = el (b, observation, "entryRelationship");
-          attr (relationship, "typeCode", "SUBJ");
-          attr (relationship, "inversionInd", "true");
-          criticality = el (b, relationship, "observation");
-          attr (criticality, "classCode", "OBS");
-          attr (criticality, "moodCode", "EVN");
-          template_id (b, criticality, TPL "3.1.5.3");
+          relationship = entry_relationship (b, observation, "SUBJ", "true");
+          criticality = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.5.3");
           code_el (b, criticality, "code", "SEV", OID_ACT_CODE, "ActCode", "Criticità");
           reference (b, criticality, "text", row_id);
           status_code (b, criticality, "completed");
@@ -1359,11 +1389,7 @@ write_medications (Builder *b,
       xmlNode *material;
 
       narrative_paragraph (b, section, "terapie-assenza", "Nessuna informazione su terapie farmacologiche.");
-      administration = el (b, el (b, section, "entry"), "substanceAdministration");
-      attr (administration, "classCode", "SBADM");
-      attr (administration, "moodCode", "EVN");
-      template_id (b, administration, TPL "3.2.3");
-      entry_id (b, administration);
+      administration = section_entry (b, section, "substanceAdministration", "SBADM", "EVN", TPL "3.2.3");
       code_el (b, administration, "code", "no-medication-info", "2.16.840.1.113883.11.22.15", "IPSNoMedsInfo",
                "Nessuna informazione sui farmaci");
       reference (b, administration, "text", "terapie-assenza");
@@ -1399,11 +1425,7 @@ write_medications (Builder *b,
       narrative_date_cell (b, row, item->start);
       narrative_date_cell (b, row, item->end);
 
-      administration = el (b, el (b, section, "entry"), "substanceAdministration");
-      attr (administration, "classCode", "SBADM");
-      attr (administration, "moodCode", "EVN");
-      template_id (b, administration, TPL "3.2.1");
-      entry_id (b, administration);
+      administration = section_entry (b, section, "substanceAdministration", "SBADM", "EVN", TPL "3.2.1");
       reference (b, administration, "text", row_id);
       status_code (b, administration, is_empty (item->end) ? "active" : "completed");
       node = el (b, administration, "effectiveTime");
@@ -1471,11 +1493,7 @@ write_vaccinations (Builder *b,
       narrative_cell (b, row, NULL, item->lot);
       narrative_date_cell (b, row, item->valid_until);
 
-      administration = el (b, el (b, section, "entry"), "substanceAdministration");
-      attr (administration, "classCode", "SBADM");
-      attr (administration, "moodCode", "EVN");
-      template_id (b, administration, TPL "3.3.1");
-      entry_id (b, administration);
+      administration = section_entry (b, section, "substanceAdministration", "SBADM", "EVN", TPL "3.3.1");
       code_el (b, administration, "code", "IMMUNIZ", OID_ACT_CODE, "ActCode", "Vaccinazione");
       reference (b, administration, "text", row_id);
       status_code (b, administration, "completed");
@@ -1493,15 +1511,11 @@ write_vaccinations (Builder *b,
 
       if (!is_empty (item->valid_until))
         {
-          xmlNode *relationship = el (b, administration, "entryRelationship");
+          xmlNode *relationship = entry_relationship (b, administration, "REFR", NULL);
           xmlNode *coverage;
 
-          attr (relationship, "typeCode", "REFR");
-          coverage = el (b, relationship, "observation");
-          attr (coverage, "classCode", "OBS");
-          attr (coverage, "moodCode", "EVN");
-          template_id (b, coverage, TPL "3.3.3");
-          code_el (b, coverage, "code", "59781-5", OID_LOINC, "LOINC", "Validità della dose");
+          coverage = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.3.3");
+          loinc_code (b, coverage, "59781-5", "Validità della dose");
           status_code (b, coverage, "completed");
           node = el (b, coverage, "value");
           xsi_type (b, node, "IVL_TS");
@@ -1509,15 +1523,11 @@ write_vaccinations (Builder *b,
         }
       if (!is_empty (item->dose_number))
         {
-          xmlNode *relationship = el (b, administration, "entryRelationship");
+          xmlNode *relationship = entry_relationship (b, administration, "SUBJ", NULL);
           xmlNode *dose;
 
-          attr (relationship, "typeCode", "SUBJ");
-          dose = el (b, relationship, "observation");
-          attr (dose, "classCode", "OBS");
-          attr (dose, "moodCode", "EVN");
-          template_id (b, dose, TPL "3.3.4");
-          code_el (b, dose, "code", "30973-2", OID_LOINC, "LOINC", "Numero dose");
+          dose = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.3.4");
+          loinc_code (b, dose, "30973-2", "Numero dose");
           status_code (b, dose, "completed");
           node = el (b, dose, "value");
           xsi_type (b, node, "INT");
@@ -1544,23 +1554,13 @@ write_problems (Builder *b,
       xmlNode *value;
 
       narrative_paragraph (b, section, "problemi-assenza", "Nessun problema noto.");
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.4.1");
-      entry_id (b, act);
+      act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.4.1");
       attr (el (b, act, "code"), "nullFlavor", "NA");
       status_code (b, act, "active");
       interval (b, act, "effectiveTime", NULL, NULL);
-      relationship = el (b, act, "entryRelationship");
-      attr (relationship, "typeCode", "SUBJ");
-      attr (relationship, "inversionInd", "false");
-      observation = el (b, relationship, "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.4.2");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "75326-9", OID_LOINC, "LOINC", "Problema");
+      relationship = entry_relationship (b, act, "SUBJ", "false");
+      observation = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.2");
+      loinc_code (b, observation, "75326-9", "Problema");
       reference (b, observation, "text", "problemi-assenza");
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", NULL, NULL);
@@ -1593,24 +1593,14 @@ write_problems (Builder *b,
       narrative_date_cell (b, row, high);
       narrative_cell (b, row, is_empty (item->comment) ? NULL : comment_id, or_dash (item->comment));
 
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.4.1");
-      entry_id (b, act);
+      act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.4.1");
       attr (el (b, act, "code"), "nullFlavor", "NA");
       status_code (b, act, item->resolved ? "completed" : "active");
       interval (b, act, "effectiveTime", item->onset, high);
 
-      relationship = el (b, act, "entryRelationship");
-      attr (relationship, "typeCode", "SUBJ");
-      attr (relationship, "inversionInd", "false");
-      observation = el (b, relationship, "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.4.2");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "75326-9", OID_LOINC, "LOINC", "Problema");
+      relationship = entry_relationship (b, act, "SUBJ", "false");
+      observation = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.2");
+      loinc_code (b, observation, "75326-9", "Problema");
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", item->onset, high);
@@ -1622,13 +1612,8 @@ write_problems (Builder *b,
         {
           xmlNode *severity;
 
-          relationship = el (b, observation, "entryRelationship");
-          attr (relationship, "typeCode", "REFR");
-          attr (relationship, "inversionInd", "false");
-          severity = el (b, relationship, "observation");
-          attr (severity, "classCode", "OBS");
-          attr (severity, "moodCode", "EVN");
-          template_id (b, severity, TPL "3.4.4");
+          relationship = entry_relationship (b, observation, "REFR", "false");
+          severity = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.4");
           code_el (b, severity, "code", "SEV", OID_ACT_CODE, "ActCode", "Gravità");
           reference (b, severity, "text", row_id);
           status_code (b, severity, "completed");
@@ -1640,14 +1625,9 @@ write_problems (Builder *b,
       {
         xmlNode *course;
 
-        relationship = el (b, observation, "entryRelationship");
-        attr (relationship, "typeCode", "REFR");
-        attr (relationship, "inversionInd", "false");
-        course = el (b, relationship, "observation");
-        attr (course, "classCode", "OBS");
-        attr (course, "moodCode", "EVN");
-        template_id (b, course, TPL "3.4.5");
-        code_el (b, course, "code", "89261-2", OID_LOINC, "LOINC", "Decorso clinico");
+        relationship = entry_relationship (b, observation, "REFR", "false");
+        course = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.5");
+        loinc_code (b, course, "89261-2", "Decorso clinico");
         status_code (b, course, "completed");
         node = code_el (b, course, "value", item->chronic ? "LA28752-6" : "LA18821-1", OID_LOINC, "LOINC",
                         item->chronic ? "Chronic" : "Acute");
@@ -1674,12 +1654,8 @@ write_family_history (Builder *b,
       xmlNode *value;
 
       narrative_paragraph (b, section, "anamnesi-assenza", "Nessuna informazione sull'anamnesi familiare.");
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.16.4");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "75326-9", OID_LOINC, "LOINC", "Problema");
+      observation = section_entry (b, section, "observation", "OBS", "EVN", TPL "3.16.4");
+      loinc_code (b, observation, "75326-9", "Problema");
       reference (b, observation, "text", "anamnesi-assenza");
       status_code (b, observation, "completed");
       value = code_el (b, observation, "value", "no-problem-info", "2.16.840.1.113883.11.22.17", "IPSNoProbsInfos",
@@ -1711,12 +1687,8 @@ write_family_history (Builder *b,
       narrative_cell (b, row, NULL, or_dash (onset));
       narrative_cell (b, row, NULL, or_dash (death));
 
-      organizer = el (b, el (b, section, "entry"), "organizer");
-      attr (organizer, "classCode", "CLUSTER");
-      attr (organizer, "moodCode", "EVN");
-      template_id (b, organizer, TPL "3.16.1");
-      entry_id (b, organizer);
-      code_el (b, organizer, "code", "10157-6", OID_LOINC, "LOINC", "Storia di malattie di membri familiari");
+      organizer = section_entry (b, section, "organizer", "CLUSTER", "EVN", TPL "3.16.1");
+      loinc_code (b, organizer, "10157-6", "Storia di malattie di membri familiari");
       status_code (b, organizer, "completed");
       node = el (b, organizer, "subject");
       attr (node, "typeCode", "SBJ");
@@ -1727,12 +1699,8 @@ write_family_history (Builder *b,
         code_el (b, el (b, related, "subject"), "administrativeGenderCode", item->relative_sex, OID_GENDER,
                  "HL7 AdministrativeGender", strcmp (item->relative_sex, "F") == 0 ? "Femmina" : "Maschio");
 
-      observation = el (b, el (b, organizer, "component"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.16.2");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "52797-8", OID_LOINC, "LOINC", "Diagnosi codice ICD");
+      observation = identified_statement (b, el (b, organizer, "component"), "observation", "OBS", "EVN", TPL "3.16.2");
+      loinc_code (b, observation, "52797-8", "Diagnosi codice ICD");
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       node = model_code_el (b, observation, "value", &item->condition);
@@ -1745,13 +1713,9 @@ write_family_history (Builder *b,
 
           if (is_empty (ages[k]))
             continue;
-          relationship = el (b, observation, "entryRelationship");
-          attr (relationship, "typeCode", "SUBJ");
-          age = el (b, relationship, "observation");
-          attr (age, "classCode", "OBS");
-          attr (age, "moodCode", "EVN");
-          template_id (b, age, TPL "3.16.3");
-          code_el (b, age, "code", age_codes[k], OID_LOINC, "LOINC", age_names[k]);
+          relationship = entry_relationship (b, observation, "SUBJ", NULL);
+          age = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.16.3");
+          loinc_code (b, age, age_codes[k], age_names[k]);
           status_code (b, age, "completed");
           node = el (b, age, "value");
           xsi_type (b, node, "PQ");
@@ -1788,11 +1752,7 @@ write_lifestyle (Builder *b,
       narrative_cell (b, row, value_id, coded ? or_dash (item->value.display) : item->text);
       narrative_date_cell (b, row, item->date);
 
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.6.1");
-      entry_id (b, observation);
+      observation = section_entry (b, section, "observation", "OBS", "EVN", TPL "3.6.1");
       model_code_el (b, observation, "code", &item->observation);
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
@@ -1837,11 +1797,7 @@ write_vital_signs (Builder *b,
       narrative_cell (b, row, NULL, value);
       narrative_date_cell (b, row, item->date);
 
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.8.2");
-      entry_id (b, observation);
+      observation = section_entry (b, section, "observation", "OBS", "EVN", TPL "3.8.2");
       model_code_el (b, observation, "code", &item->parameter);
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
@@ -1878,11 +1834,7 @@ write_devices (Builder *b,
       narrative_cell (b, row, NULL, device);
       narrative_date_cell (b, row, item->date);
 
-      supply = el (b, el (b, section, "entry"), "supply");
-      attr (supply, "classCode", "SPLY");
-      attr (supply, "moodCode", "EVN");
-      template_id (b, supply, TPL "3.9.1");
-      entry_id (b, supply);
+      supply = section_entry (b, section, "supply", "SPLY", "EVN", TPL "3.9.1");
       code_el (b, supply, "code", item->device.code, item->device.system, "CND", item->device.display);
       reference (b, supply, "text", row_id);
       value_attr_el (b, supply, "effectiveTime", item->date);
@@ -1913,11 +1865,7 @@ write_care_plan (Builder *b,
       narrative_cell (b, row, NULL, exam);
       narrative_date_cell (b, row, item->date);
 
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "RQO");
-      template_id (b, observation, TPL "3.10.1");
-      entry_id (b, observation);
+      observation = section_entry (b, section, "observation", "OBS", "RQO", TPL "3.10.1");
       model_code_el (b, observation, "code", &item->exam);
       reference (b, observation, "text", row_id);
       value_attr_el (b, observation, "effectiveTime", item->date);
@@ -1952,11 +1900,7 @@ write_procedures (Builder *b,
       narrative_date_cell (b, row, item->start);
       narrative_date_cell (b, row, end);
 
-      node = el (b, el (b, section, "entry"), "procedure");
-      attr (node, "classCode", "PROC");
-      attr (node, "moodCode", "EVN");
-      template_id (b, node, TPL "3.11.1");
-      entry_id (b, node);
+      node = section_entry (b, section, "procedure", "PROC", "EVN", TPL "3.11.1");
       model_code_el (b, node, "code", &item->procedure);
       reference (b, node, "text", row_id);
       status_code (b, node, "completed");
@@ -1999,18 +1943,11 @@ write_functional_status (Builder *b,
           narrative_date_cell (b, row, item->date);
         }
 
-      organizer = el (b, el (b, section, "entry"), "organizer");
-      attr (organizer, "classCode", "BATTERY");
-      attr (organizer, "moodCode", "EVN");
-      template_id (b, organizer, TPL "3.14.1");
-      entry_id (b, organizer);
+      organizer = section_entry (b, section, "organizer", "BATTERY", "EVN", TPL "3.14.1");
       status_code (b, organizer, "completed");
 
-      observation = el (b, el (b, organizer, "component"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.14.2");
-      code_el (b, observation, "code", "75246-9", OID_LOINC, "LOINC", "Capacità motoria");
+      observation = statement (b, el (b, organizer, "component"), "observation", "OBS", "EVN", TPL "3.14.2");
+      loinc_code (b, observation, "75246-9", "Capacità motoria");
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", item->date, NULL);
@@ -2019,10 +1956,7 @@ write_functional_status (Builder *b,
 
       if (!is_empty (item->care_regime.code))
         {
-          observation = el (b, el (b, organizer, "component"), "observation");
-          attr (observation, "classCode", "OBS");
-          attr (observation, "moodCode", "EVN");
-          template_id (b, observation, TPL "3.14.3");
+          observation = statement (b, el (b, organizer, "component"), "observation", "OBS", "EVN", TPL "3.14.3");
           code_el (b, observation, "code", "ASSERTION", OID_ACT_CODE, "ActCode", "Asserzione");
           reference (b, observation, "text", regime_id);
           status_code (b, observation, "completed");
@@ -2058,11 +1992,7 @@ write_exemptions (Builder *b,
       narrative_date_cell (b, row, item->start);
       narrative_date_cell (b, row, item->end);
 
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.17.1");
-      entry_id (b, act);
+      act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.17.1");
       model_code_el (b, act, "code", &item->exemption);
       reference (b, act, "text", row_id);
       status_code (b, act, is_empty (item->end) ? "active" : "completed");
@@ -2096,11 +2026,7 @@ write_pregnancies (Builder *b,
       narrative_cell (b, row, NULL, item->value);
       narrative_date_cell (b, row, item->date);
 
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.7.1");
-      entry_id (b, observation);
+      observation = section_entry (b, section, "observation", "OBS", "EVN", TPL "3.7.1");
       model_code_el (b, observation, "code", &item->observation);
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
@@ -2140,11 +2066,7 @@ write_encounters (Builder *b,
       narrative_cell (b, row, NULL, or_dash (physician));
       narrative_cell (b, row, NULL, or_dash (item->description));
 
-      encounter = el (b, el (b, section, "entry"), "encounter");
-      attr (encounter, "classCode", "ENC");
-      attr (encounter, "moodCode", "EVN");
-      template_id (b, encounter, TPL "3.12.1");
-      entry_id (b, encounter);
+      encounter = section_entry (b, section, "encounter", "ENC", "EVN", TPL "3.12.1");
       model_code_el (b, encounter, "code", &item->encounter);
       reference (b, encounter, "text", row_id);
       status_code (b, encounter, "completed");
@@ -2203,11 +2125,7 @@ write_lab_results (Builder *b,
       narrative_cell (b, row, NULL, or_dash (interpretation));
       narrative_date_cell (b, row, item->date);
 
-      organizer = el (b, el (b, section, "entry"), "organizer");
-      attr (organizer, "classCode", "BATTERY");
-      attr (organizer, "moodCode", "EVN");
-      template_id (b, organizer, TPL "3.14.1");
-      entry_id (b, organizer);
+      organizer = section_entry (b, section, "organizer", "BATTERY", "EVN", TPL "3.14.1");
       if (is_empty (item->battery.code))
         attr (el (b, organizer, "code"), "nullFlavor", "OTH");
       else
@@ -2215,11 +2133,7 @@ write_lab_results (Builder *b,
       status_code (b, organizer, "completed");
       value_attr_el (b, organizer, "effectiveTime", item->date);
 
-      observation = el (b, el (b, organizer, "component"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.14.2");
-      entry_id (b, observation);
+      observation = identified_statement (b, el (b, organizer, "component"), "observation", "OBS", "EVN", TPL "3.14.2");
       model_code_el (b, observation, "code", &item->test);
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
@@ -2293,11 +2207,7 @@ write_disease_networks (Builder *b,
       narrative_date_cell (b, row, item->start);
       narrative_date_cell (b, row, item->end);
 
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "PCPR");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.18.1");
-      entry_id (b, act);
+      act = section_entry (b, section, "act", "PCPR", "EVN", TPL "3.18.1");
       model_code_el (b, act, "code", &item->network);
       reference (b, act, "text", row_id);
       status_code (b, act, is_empty (item->end) ? "active" : "completed");
