@@ -878,6 +878,58 @@ loinc_code (Builder    *b,
   return code_el (b, parent, "code", code, OID_LOINC, "LOINC", display);
 }
 
+/* <value xsi:type="CD"> from the model, pointing at its narrative cell
+ * original_text_id (if not NULL). */
+static void
+coded_value (Builder              *b,
+             xmlNode              *parent,
+             const SintesiPssCode *code,
+             const char           *original_text_id)
+{
+  xmlNode *node = model_code_el (b, parent, "value", code);
+
+  xsi_type (b, node, "CD");
+  if (original_text_id != NULL)
+    reference (b, node, "originalText", original_text_id);
+}
+
+/* <value xsi:type="CD|CE"> with a fixed code. */
+static void
+typed_code_value (Builder    *b,
+                  xmlNode    *parent,
+                  const char *type,
+                  const char *code,
+                  const char *system,
+                  const char *system_name,
+                  const char *display)
+{
+  xsi_type (b, code_el (b, parent, "value", code, system, system_name, display), type);
+}
+
+static void
+quantity_value (Builder    *b,
+                xmlNode    *parent,
+                const char *value,
+                const char *unit)
+{
+  xmlNode *node = el (b, parent, "value");
+
+  xsi_type (b, node, "PQ");
+  attr (node, "value", value);
+  attr (node, "unit", unit);
+}
+
+static void
+integer_value (Builder    *b,
+               xmlNode    *parent,
+               const char *value)
+{
+  xmlNode *node = el (b, parent, "value");
+
+  xsi_type (b, node, "INT");
+  attr (node, "value", value);
+}
+
 /* "20250114…" → "14/01/2025" for the narrative. */
 static char *
 display_date (const char *ts)
@@ -1033,14 +1085,12 @@ clinical_status (Builder  *b,
 {
   xmlNode *relationship = entry_relationship (b, observation, "REFR", "false");
   xmlNode *status;
-  xmlNode *value;
 
   status = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.6");
   loinc_code (b, status, "33999-4", "Stato");
   status_code (b, status, "completed");
-  value = code_el (b, status, "value", active ? "LA16666-2" : "LA18632-2", OID_LOINC, "LOINC",
-                   active ? "Active" : "Inactive");
-  xsi_type (b, value, "CE");
+  typed_code_value (b, status, "CE", active ? "LA16666-2" : "LA18632-2", OID_LOINC,
+                    "LOINC", active ? "Active" : "Inactive");
 }
 
 /* Note and comment (4.3.1.7), shown in the narrative cell comment_id. */
@@ -1269,7 +1319,6 @@ write_allergies (Builder *b,
       xmlNode *act;
       xmlNode *relationship;
       xmlNode *observation;
-      xmlNode *value;
 
       narrative_paragraph (b, section, "allergie-assenza", text);
       act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.1.1");
@@ -1282,10 +1331,9 @@ write_allergies (Builder *b,
       reference (b, observation, "text", "allergie-assenza");
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", NULL, NULL);
-      value = code_el (b, observation, "value", known_none ? "no-known-allergies" : "no-allergy-info",
-                       "2.16.840.1.113883.11.22.9", "IPSNoAllergiesInfo",
-                       known_none ? "Nessuna allergia nota" : "Nessuna informazione sulle allergie");
-      xsi_type (b, value, "CD");
+      typed_code_value (b, observation, "CD", known_none ? "no-known-allergies" : "no-allergy-info",
+                        "2.16.840.1.113883.11.22.9", "IPSNoAllergiesInfo",
+                        known_none ? "Nessuna allergia nota" : "Nessuna informazione sulle allergie");
       return;
     }
 
@@ -1327,9 +1375,8 @@ write_allergies (Builder *b,
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", item->onset, high);
-      node = code_el (b, observation, "value", item->type.code, item->type.system, "ObservationIntoleranceType",
-                      item->type.display);
-      xsi_type (b, node, "CD");
+      typed_code_value (b, observation, "CD", item->type.code, item->type.system,
+                        "ObservationIntoleranceType", item->type.display);
 
       node = el (b, observation, "participant");
       attr (node, "typeCode", "CSM");
@@ -1350,9 +1397,7 @@ write_allergies (Builder *b,
           reference (b, reaction_obs, "text", reaction_id);
           status_code (b, reaction_obs, "completed");
           interval (b, reaction_obs, "effectiveTime", item->onset, NULL);
-          node = model_code_el (b, reaction_obs, "value", &item->reaction);
-          xsi_type (b, node, "CD");
-          reference (b, node, "originalText", reaction_id);
+          coded_value (b, reaction_obs, &item->reaction, reaction_id);
         }
       if (criticality_code (item->criticality) != NULL)
         {
@@ -1363,9 +1408,8 @@ write_allergies (Builder *b,
           code_el (b, criticality, "code", "SEV", OID_ACT_CODE, "ActCode", "Criticità");
           reference (b, criticality, "text", row_id);
           status_code (b, criticality, "completed");
-          node = code_el (b, criticality, "value", criticality_code (item->criticality), OID_OBS_VALUE,
-                          "ObservationValue", criticality_label (item->criticality));
-          xsi_type (b, node, "CD");
+          typed_code_value (b, criticality, "CD", criticality_code (item->criticality), OID_OBS_VALUE,
+                            "ObservationValue", criticality_label (item->criticality));
         }
       clinical_status (b, observation, !item->resolved);
       if (!is_empty (item->comment))
@@ -1529,9 +1573,7 @@ write_vaccinations (Builder *b,
           dose = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.3.4");
           loinc_code (b, dose, "30973-2", "Numero dose");
           status_code (b, dose, "completed");
-          node = el (b, dose, "value");
-          xsi_type (b, node, "INT");
-          attr (node, "value", item->dose_number);
+          integer_value (b, dose, item->dose_number);
         }
     }
 }
@@ -1551,7 +1593,6 @@ write_problems (Builder *b,
       xmlNode *act;
       xmlNode *relationship;
       xmlNode *observation;
-      xmlNode *value;
 
       narrative_paragraph (b, section, "problemi-assenza", "Nessun problema noto.");
       act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.4.1");
@@ -1564,9 +1605,8 @@ write_problems (Builder *b,
       reference (b, observation, "text", "problemi-assenza");
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", NULL, NULL);
-      value = code_el (b, observation, "value", "no-known-problems", "2.16.840.1.113883.11.22.17", "IPSNoProbsInfos",
-                       "Nessun problema noto");
-      xsi_type (b, value, "CD");
+      typed_code_value (b, observation, "CD", "no-known-problems", "2.16.840.1.113883.11.22.17",
+                        "IPSNoProbsInfos", "Nessun problema noto");
       return;
     }
 
@@ -1583,7 +1623,6 @@ write_problems (Builder *b,
       xmlNode *act;
       xmlNode *relationship;
       xmlNode *observation;
-      xmlNode *node;
 
       narrative_cell (b, row, problem_id, problem);
       narrative_cell (b, row, NULL, item->resolved ? "Risolto" : "Attivo");
@@ -1604,9 +1643,7 @@ write_problems (Builder *b,
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", item->onset, high);
-      node = model_code_el (b, observation, "value", &item->problem);
-      xsi_type (b, node, "CD");
-      reference (b, node, "originalText", problem_id);
+      coded_value (b, observation, &item->problem, problem_id);
 
       if (criticality_code (item->severity) != NULL)
         {
@@ -1617,9 +1654,8 @@ write_problems (Builder *b,
           code_el (b, severity, "code", "SEV", OID_ACT_CODE, "ActCode", "Gravità");
           reference (b, severity, "text", row_id);
           status_code (b, severity, "completed");
-          node = code_el (b, severity, "value", criticality_code (item->severity), OID_OBS_VALUE, "ObservationValue",
-                          criticality_label (item->severity));
-          xsi_type (b, node, "CD");
+          typed_code_value (b, severity, "CD", criticality_code (item->severity), OID_OBS_VALUE,
+                            "ObservationValue", criticality_label (item->severity));
         }
       clinical_status (b, observation, !item->resolved);
       {
@@ -1629,9 +1665,8 @@ write_problems (Builder *b,
         course = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.5");
         loinc_code (b, course, "89261-2", "Decorso clinico");
         status_code (b, course, "completed");
-        node = code_el (b, course, "value", item->chronic ? "LA28752-6" : "LA18821-1", OID_LOINC, "LOINC",
-                        item->chronic ? "Chronic" : "Acute");
-        xsi_type (b, node, "CE");
+        typed_code_value (b, course, "CE", item->chronic ? "LA28752-6" : "LA18821-1", OID_LOINC,
+                          "LOINC", item->chronic ? "Chronic" : "Acute");
       }
       if (!is_empty (item->comment))
         comment_act (b, observation, comment_id);
@@ -1651,16 +1686,14 @@ write_family_history (Builder *b,
   if (items->len == 0)
     {
       xmlNode *observation;
-      xmlNode *value;
 
       narrative_paragraph (b, section, "anamnesi-assenza", "Nessuna informazione sull'anamnesi familiare.");
       observation = section_entry (b, section, "observation", "OBS", "EVN", TPL "3.16.4");
       loinc_code (b, observation, "75326-9", "Problema");
       reference (b, observation, "text", "anamnesi-assenza");
       status_code (b, observation, "completed");
-      value = code_el (b, observation, "value", "no-problem-info", "2.16.840.1.113883.11.22.17", "IPSNoProbsInfos",
-                       "Nessuna informazione sull'anamnesi familiare");
-      xsi_type (b, value, "CD");
+      typed_code_value (b, observation, "CD", "no-problem-info", "2.16.840.1.113883.11.22.17",
+                        "IPSNoProbsInfos", "Nessuna informazione sull'anamnesi familiare");
       return;
     }
 
@@ -1703,9 +1736,7 @@ write_family_history (Builder *b,
       loinc_code (b, observation, "52797-8", "Diagnosi codice ICD");
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
-      node = model_code_el (b, observation, "value", &item->condition);
-      xsi_type (b, node, "CD");
-      reference (b, node, "originalText", condition_id);
+      coded_value (b, observation, &item->condition, condition_id);
       for (int k = 0; k < 2; k++)
         {
           xmlNode *relationship;
@@ -1717,10 +1748,7 @@ write_family_history (Builder *b,
           age = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.16.3");
           loinc_code (b, age, age_codes[k], age_names[k]);
           status_code (b, age, "completed");
-          node = el (b, age, "value");
-          xsi_type (b, node, "PQ");
-          attr (node, "value", ages[k]);
-          attr (node, "unit", "a");
+          quantity_value (b, age, ages[k], "a");
         }
     }
 }
@@ -1759,9 +1787,7 @@ write_lifestyle (Builder *b,
       value_attr_el (b, observation, "effectiveTime", item->date);
       if (coded)
         {
-          node = model_code_el (b, observation, "value", &item->value);
-          xsi_type (b, node, "CD");
-          reference (b, node, "originalText", value_id);
+          coded_value (b, observation, &item->value, value_id);
         }
       else
         {
@@ -1791,7 +1817,6 @@ write_vital_signs (Builder *b,
       g_autofree char *value = g_strdup_printf ("%s %s", item->value, item->unit);
       xmlNode *row = narrative_row (b, tbody, row_id);
       xmlNode *observation;
-      xmlNode *node;
 
       narrative_cell (b, row, NULL, or_dash (item->parameter.display));
       narrative_cell (b, row, NULL, value);
@@ -1802,10 +1827,7 @@ write_vital_signs (Builder *b,
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       value_attr_el (b, observation, "effectiveTime", item->date);
-      node = el (b, observation, "value");
-      xsi_type (b, node, "PQ");
-      attr (node, "value", item->value);
-      attr (node, "unit", item->unit);
+      quantity_value (b, observation, item->value, item->unit);
     }
 }
 
@@ -1930,7 +1952,6 @@ write_functional_status (Builder *b,
       xmlNode *row = narrative_row (b, tbody, row_id);
       xmlNode *organizer;
       xmlNode *observation;
-      xmlNode *node;
 
       narrative_cell (b, row, NULL, "Capacità motoria");
       narrative_cell (b, row, NULL, or_dash (item->motor_capacity.display));
@@ -1951,8 +1972,7 @@ write_functional_status (Builder *b,
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", item->date, NULL);
-      node = model_code_el (b, observation, "value", &item->motor_capacity);
-      xsi_type (b, node, "CD");
+      coded_value (b, observation, &item->motor_capacity, NULL);
 
       if (!is_empty (item->care_regime.code))
         {
@@ -1961,8 +1981,7 @@ write_functional_status (Builder *b,
           reference (b, observation, "text", regime_id);
           status_code (b, observation, "completed");
           interval (b, observation, "effectiveTime", item->date, NULL);
-          node = model_code_el (b, observation, "value", &item->care_regime);
-          xsi_type (b, node, "CD");
+          coded_value (b, observation, &item->care_regime, NULL);
         }
     }
 }
@@ -2020,7 +2039,6 @@ write_pregnancies (Builder *b,
       g_autofree char *row_id = g_strdup_printf ("gravidanza-%u", i + 1);
       xmlNode *row = narrative_row (b, tbody, row_id);
       xmlNode *observation;
-      xmlNode *node;
 
       narrative_cell (b, row, NULL, or_dash (item->observation.display));
       narrative_cell (b, row, NULL, item->value);
@@ -2031,9 +2049,7 @@ write_pregnancies (Builder *b,
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       value_attr_el (b, observation, "effectiveTime", item->date);
-      node = el (b, observation, "value");
-      xsi_type (b, node, "INT");
-      attr (node, "value", item->value);
+      integer_value (b, observation, item->value);
     }
 }
 
@@ -2138,10 +2154,7 @@ write_lab_results (Builder *b,
       reference (b, observation, "text", row_id);
       status_code (b, observation, "completed");
       value_attr_el (b, observation, "effectiveTime", item->date);
-      node = el (b, observation, "value");
-      xsi_type (b, node, "PQ");
-      attr (node, "value", item->value);
-      attr (node, "unit", item->unit);
+      quantity_value (b, observation, item->value, item->unit);
       if (interpretation != NULL)
         code_el (b, observation, "interpretationCode", item->interpretation, "2.16.840.1.113883.5.83",
                  "ObservationInterpretation", interpretation);
