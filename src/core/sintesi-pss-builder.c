@@ -1350,6 +1350,24 @@ write_header (Builder *b,
 
 /* ---------------------------------------------------------------- sections */
 
+/* A completed observation of the concept code at a point in time, shown in
+ * the row. */
+static xmlNode *
+dated_observation (Builder              *b,
+                   const TableRow       *row,
+                   const char           *template,
+                   const SintesiPssCode *code,
+                   const char           *date)
+{
+  xmlNode *observation = section_entry (b, row->section, "observation", "OBS", "EVN", template);
+
+  model_code_el (b, observation, "code", code);
+  reference (b, observation, "text", row->id);
+  status_code (b, observation, "completed");
+  value_attr_el (b, observation, "effectiveTime", date);
+  return observation;
+}
+
 static void
 write_allergies_row (Builder       *b,
                      const TableRow *row,
@@ -1838,11 +1856,7 @@ write_lifestyle_row (Builder       *b,
   narrative_cell (b, row->tr, value_id, coded ? or_dash (item->value.display) : item->text);
   narrative_date_cell (b, row->tr, item->date);
 
-  observation = section_entry (b, row->section, "observation", "OBS", "EVN", TPL "3.6.1");
-  model_code_el (b, observation, "code", &item->observation);
-  reference (b, observation, "text", row->id);
-  status_code (b, observation, "completed");
-  value_attr_el (b, observation, "effectiveTime", item->date);
+  observation = dated_observation (b, row, TPL "3.6.1", &item->observation, item->date);
   if (coded)
     {
       coded_value (b, observation, &item->value, value_id);
@@ -1874,11 +1888,7 @@ write_vital_signs_row (Builder       *b,
   narrative_cell (b, row->tr, NULL, value);
   narrative_date_cell (b, row->tr, item->date);
 
-  observation = section_entry (b, row->section, "observation", "OBS", "EVN", TPL "3.8.2");
-  model_code_el (b, observation, "code", &item->parameter);
-  reference (b, observation, "text", row->id);
-  status_code (b, observation, "completed");
-  value_attr_el (b, observation, "effectiveTime", item->date);
+  observation = dated_observation (b, row, TPL "3.8.2", &item->parameter, item->date);
   quantity_value (b, observation, item->value, item->unit);
 }
 
@@ -2072,11 +2082,7 @@ write_pregnancies_row (Builder       *b,
   narrative_cell (b, row->tr, NULL, item->value);
   narrative_date_cell (b, row->tr, item->date);
 
-  observation = section_entry (b, row->section, "observation", "OBS", "EVN", TPL "3.7.1");
-  model_code_el (b, observation, "code", &item->observation);
-  reference (b, observation, "text", row->id);
-  status_code (b, observation, "completed");
-  value_attr_el (b, observation, "effectiveTime", item->date);
+  observation = dated_observation (b, row, TPL "3.7.1", &item->observation, item->date);
   integer_value (b, observation, item->value);
 }
 
