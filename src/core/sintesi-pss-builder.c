@@ -1125,6 +1125,25 @@ criticality_label (SintesiPssCriticality criticality)
     }
 }
 
+/* The criticality of an allergy or the severity of a problem (ActCode SEV),
+ * shown in the narrative element text_id. */
+static void
+severity_observation (Builder               *b,
+                      xmlNode               *relationship,
+                      const char            *template,
+                      const char            *display,
+                      SintesiPssCriticality  severity,
+                      const char            *text_id)
+{
+  xmlNode *observation = statement (b, relationship, "observation", "OBS", "EVN", template);
+
+  code_el (b, observation, "code", "SEV", OID_ACT_CODE, "ActCode", display);
+  reference (b, observation, "text", text_id);
+  status_code (b, observation, "completed");
+  typed_code_value (b, observation, "CD", criticality_code (severity), OID_OBS_VALUE,
+                    "ObservationValue", criticality_label (severity));
+}
+
 /* Clinical status (4.3.1.6): active or inactive, LOINC answers. */
 static void
 clinical_status (Builder  *b,
@@ -1431,17 +1450,8 @@ write_allergies_row (Builder       *b,
       coded_value (b, reaction_obs, &item->reaction, reaction_id);
     }
   if (criticality_code (item->criticality) != NULL)
-    {
-      xmlNode *criticality;
-
-      relationship = entry_relationship (b, observation, "SUBJ", "true");
-      criticality = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.5.3");
-      code_el (b, criticality, "code", "SEV", OID_ACT_CODE, "ActCode", "Criticità");
-      reference (b, criticality, "text", row->id);
-      status_code (b, criticality, "completed");
-      typed_code_value (b, criticality, "CD", criticality_code (item->criticality), OID_OBS_VALUE,
-                        "ObservationValue", criticality_label (item->criticality));
-    }
+    severity_observation (b, entry_relationship (b, observation, "SUBJ", "true"), TPL "3.1.5.3", "Criticità",
+                          item->criticality, row->id);
   clinical_status (b, observation, !item->resolved);
   if (!is_empty (item->comment))
     comment_act (b, observation, comment_id);
@@ -1688,17 +1698,8 @@ write_problems_row (Builder       *b,
   coded_value (b, observation, &item->problem, problem_id);
 
   if (criticality_code (item->severity) != NULL)
-    {
-      xmlNode *severity;
-
-      relationship = entry_relationship (b, observation, "REFR", "false");
-      severity = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.4");
-      code_el (b, severity, "code", "SEV", OID_ACT_CODE, "ActCode", "Gravità");
-      reference (b, severity, "text", row->id);
-      status_code (b, severity, "completed");
-      typed_code_value (b, severity, "CD", criticality_code (item->severity), OID_OBS_VALUE,
-                        "ObservationValue", criticality_label (item->severity));
-    }
+    severity_observation (b, entry_relationship (b, observation, "REFR", "false"), TPL "3.4.4", "Gravità",
+                          item->severity, row->id);
   clinical_status (b, observation, !item->resolved);
   {
     xmlNode *course;
