@@ -1125,6 +1125,23 @@ check_prepared (SintesiJournal  *self,
   return TRUE;
 }
 
+/* Opens the write transaction for a change to record_id, which must exist
+ * and still be "prepared"; on failure nothing is left open. */
+static gboolean
+begin_prepared_change (SintesiJournal  *self,
+                       gint64           record_id,
+                       gboolean        *nested,
+                       const char      *context,
+                       GError         **error)
+{
+  if (!write_begin (self, nested, context, error))
+    return FALSE;
+  if (check_prepared (self, record_id, error))
+    return TRUE;
+  write_rollback (self, *nested);
+  return FALSE;
+}
+
 gboolean
 sintesi_journal_record_request (SintesiJournal               *self,
                                 gint64                        record_id,
@@ -1144,10 +1161,9 @@ sintesi_journal_record_request (SintesiJournal               *self,
   context = g_strdup_printf (_("The request of journal record %lld was not "
                                "recorded, so it was not sent."), (long long) record_id);
   locker = g_mutex_locker_new (&self->mutex);
-  if (!write_begin (self, &nested, context, error))
+  if (!begin_prepared_change (self, record_id, &nested, context, error))
     goto out;
-  if (!check_prepared (self, record_id, error) ||
-      !store_request (self, record_id, request, context, error) ||
+  if (!store_request (self, record_id, request, context, error) ||
       !write_commit (self, nested, context, error))
     {
       write_rollback (self, nested);
@@ -1199,10 +1215,8 @@ sintesi_journal_record_answer (SintesiJournal              *self,
                              nonempty (answer->trace_id) ? answer->trace_id : _("none"));
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!write_begin (self, &nested, context, error))
+  if (!begin_prepared_change (self, record_id, &nested, context, error))
     goto out;
-  if (!check_prepared (self, record_id, error))
-    goto rollback;
 
   record = sintesi_journal_statement (self,
                                       "UPDATE records SET state = 'answered', answered_at = ?2, "
@@ -1272,10 +1286,8 @@ sintesi_journal_record_failure (SintesiJournal  *self,
                                "recorded; the record stays “outcome unknown”."),
                              (long long) record_id, message != NULL ? message : "");
   locker = g_mutex_locker_new (&self->mutex);
-  if (!write_begin (self, &nested, context, error))
+  if (!begin_prepared_change (self, record_id, &nested, context, error))
     goto out;
-  if (!check_prepared (self, record_id, error))
-    goto rollback;
   record = sintesi_journal_statement (self,
                                       "UPDATE records SET state = 'failed', answered_at = ?2, "
                                       "failure_message = ?3 WHERE id = ?1 AND state = 'prepared'",
