@@ -156,10 +156,12 @@ prepare_query (SintesiJournal             *self,
                gboolean                    with_order,
                GError                    **error)
 {
+  static const SintesiJournalQuery everything = { 0 };
   QueryBuilder builder = { 0 };
   sqlite3_stmt *stmt;
 
-  build_query (&builder, select, query, with_order);
+  /* No query: every record. */
+  build_query (&builder, select, query != NULL ? query : &everything, with_order);
   stmt = sintesi_journal_statement (self, builder.sql->str, _("Cannot search the journal."), error);
   if (stmt != NULL)
     {
@@ -184,7 +186,6 @@ sintesi_journal_search (SintesiJournal             *self,
 {
   /* Declared first, so released last: after every statement is reset. */
   g_autoptr(GMutexLocker) locker = NULL;
-  static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GPtrArray *records = NULL;
 
@@ -193,7 +194,7 @@ sintesi_journal_search (SintesiJournal             *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
-                        query != NULL ? query : &everything, TRUE, error);
+                        query, TRUE, error);
   if (stmt != NULL)
     records = sintesi_journal_collect_records (self, stmt, error);
   return records;
@@ -206,7 +207,6 @@ sintesi_journal_count (SintesiJournal             *self,
 {
   /* Declared first, so released last: after every statement is reset. */
   g_autoptr(GMutexLocker) locker = NULL;
-  static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 count = -1;
   int rc;
@@ -215,7 +215,7 @@ sintesi_journal_count (SintesiJournal             *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_query (self, "SELECT count(*) FROM records r",
-                        query != NULL ? query : &everything, FALSE, error);
+                        query, FALSE, error);
   if (stmt != NULL)
     {
       rc = sqlite3_step (stmt);
@@ -234,7 +234,6 @@ sintesi_journal_search_sql (SintesiJournal             *self,
 {
   /* Declared first, so released last: after every statement is reset. */
   g_autoptr(GMutexLocker) locker = NULL;
-  static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   char *sql = NULL;
 
@@ -242,7 +241,7 @@ sintesi_journal_search_sql (SintesiJournal             *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
-                        query != NULL ? query : &everything, TRUE, error);
+                        query, TRUE, error);
   if (stmt != NULL)
     {
       char *expanded = sqlite3_expanded_sql (stmt);
