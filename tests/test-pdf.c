@@ -91,18 +91,6 @@ assert_contains (const char *haystack,
     g_error ("“%s” not found in:\n%s", needle, haystack);
 }
 
-static void
-assert_qpdf_clean (const char *path)
-{
-  const char *argv[] = { "qpdf", "--check", path, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  g_assert_cmpint (sintesi_test_run (argv, NULL, &out, &err), ==, 0);
-  assert_contains (out, "No syntax or stream encoding errors found");
-  g_assert_cmpstr (err, ==, "");
-}
-
 static char *
 pdfsig_output (const char *path)
 {
@@ -218,7 +206,7 @@ test_attach_round_trip (void)
   g_assert_true (sintesi_pdf_attach_cda_to_file (pdf, cda, path, &error));
   g_assert_no_error (error);
   written = read_file (path);
-  assert_qpdf_clean (path);
+  sintesi_test_assert_qpdf_clean (path);
 
   /* pdfdetach finds it and gives back the very same bytes. */
   g_assert_cmpint (sintesi_test_run (detach_argv, NULL, &detach_list, NULL), ==, 0);
@@ -297,7 +285,7 @@ test_attach_replaces_and_keeps_others (void)
   twice = sintesi_pdf_attach_cda (once, cda, &error);
   g_assert_no_error (error);
   write_file (final, twice);
-  assert_qpdf_clean (final);
+  sintesi_test_assert_qpdf_clean (final);
 
   g_assert_cmpint (sintesi_test_run (detach_argv, NULL, &detach_list, NULL), ==, 0);
   assert_contains (detach_list, "2 embedded files");
