@@ -91,6 +91,25 @@ assert_contains (const char *haystack,
     g_error ("“%s” not found in:\n%s", needle, haystack);
 }
 
+/* The PDF lists exactly one attachment: cda.xml, application/xml. The
+ * list is handed back in *list, which owns the attachment returned. */
+static SintesiPdfAttachment *
+assert_only_cda_attachment (GBytes     *pdf,
+                            GPtrArray **list)
+{
+  g_autoptr(GError) error = NULL;
+  SintesiPdfAttachment *attachment;
+
+  *list = sintesi_pdf_list_attachments (pdf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint ((*list)->len, ==, 1);
+  attachment = g_ptr_array_index (*list, 0);
+  g_assert_cmpstr (attachment->name, ==, "cda.xml");
+  g_assert_cmpstr (attachment->filename, ==, "cda.xml");
+  g_assert_cmpstr (attachment->mime_type, ==, "application/xml");
+  return attachment;
+}
+
 static char *
 pdfsig_output (const char *path)
 {
@@ -235,13 +254,7 @@ test_attach_round_trip (void)
   read_back = sintesi_pdf_get_attachment (written, "CDA.XML", &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (read_back, cda));
-  list = sintesi_pdf_list_attachments (written, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 1);
-  attachment = g_ptr_array_index (list, 0);
-  g_assert_cmpstr (attachment->name, ==, "cda.xml");
-  g_assert_cmpstr (attachment->filename, ==, "cda.xml");
-  g_assert_cmpstr (attachment->mime_type, ==, "application/xml");
+  attachment = assert_only_cda_attachment (written, &list);
   g_assert_cmpuint (attachment->size, ==, g_bytes_get_size (cda));
   signatures = sintesi_pdf_get_signatures (written, &error);
   g_assert_no_error (error);
@@ -340,7 +353,6 @@ test_official_sample (void)
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GPtrArray) signatures = NULL;
   g_autoptr(GError) error = NULL;
-  SintesiPdfAttachment *attachment;
   SintesiPdfSignature *signature;
 
   if (path == NULL)
@@ -358,13 +370,7 @@ test_official_sample (void)
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (cda, detached));
 
-  list = sintesi_pdf_list_attachments (pdf, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 1);
-  attachment = g_ptr_array_index (list, 0);
-  g_assert_cmpstr (attachment->name, ==, "cda.xml");
-  g_assert_cmpstr (attachment->filename, ==, "cda.xml");
-  g_assert_cmpstr (attachment->mime_type, ==, "application/xml");
+  assert_only_cda_attachment (pdf, &list);
 
   /* pdfsig is the oracle for the BER-encoded BouncyCastle signature. */
   sig = pdfsig_output (path);
