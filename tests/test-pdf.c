@@ -59,6 +59,23 @@ find_bytes (const void *haystack,
   return NULL;
 }
 
+/* A copy of pdf in which the byte at offset into the first needle found
+ * in its first limit bytes is set to value. */
+static GBytes *
+with_byte_changed (GBytes     *pdf,
+                   gsize       limit,
+                   const char *needle,
+                   gsize       offset,
+                   char        value)
+{
+  guint8 *copy = g_memdup2 (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+  guint8 *where = (guint8 *) find_bytes (copy, limit, needle);
+
+  g_assert_nonnull (where);
+  where[offset] = (guint8) value;
+  return g_bytes_new_take (copy, g_bytes_get_size (pdf));
+}
+
 static const void *
 bytes_find (GBytes     *bytes,
             const char *needle)
@@ -487,8 +504,6 @@ test_broken_signature (void)
   g_autoptr(GPtrArray) signatures = NULL;
   g_autoptr(GError) error = NULL;
   SintesiPdfSignature *signature;
-  guint8 *copy;
-  char *where;
 
   if (path == NULL)
     return;
@@ -498,11 +513,7 @@ test_broken_signature (void)
 
   /* Flip one byte of the (uncompressed) embedded CDA: inside the first
    * signed range, and the file stays a readable PDF. */
-  copy = g_memdup2 (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
-  where = (char *) find_bytes (copy, 60620, "GTWGWY82B42G920M");
-  g_assert_nonnull (where);
-  where[0] = 'X';
-  broken = g_bytes_new_take (copy, g_bytes_get_size (pdf));
+  broken = with_byte_changed (pdf, 60620, "GTWGWY82B42G920M", 0, 'X');
   write_file (broken_path, broken);
 
   sig = pdfsig_output (broken_path);
@@ -575,17 +586,11 @@ test_missing_m (void)
   g_autoptr(GPtrArray) signatures = NULL;
   g_autoptr(GError) error = NULL;
   SintesiPdfSignature *signature;
-  guint8 *copy;
-  guint8 *m;
 
   if (path == NULL)
     return;
   pdf = read_file (path);
-  copy = g_memdup2 (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
-  m = (guint8 *) find_bytes (copy, g_bytes_get_size (pdf), "/M (D:2024");
-  g_assert_nonnull (m);
-  m[1] = 'X';
-  changed = g_bytes_new_take (copy, g_bytes_get_size (pdf));
+  changed = with_byte_changed (pdf, g_bytes_get_size (pdf), "/M (D:2024", 1, 'X');
 
   signatures = sintesi_pdf_get_signatures (changed, &error);
   g_assert_no_error (error);
