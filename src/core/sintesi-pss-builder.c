@@ -2328,6 +2328,68 @@ set_code (SintesiPssCode *code,
   code->display = g_strdup (display);
 }
 
+static void
+set_address (SintesiPssAddress *address,
+             const char        *street,
+             const char        *city,
+             const char        *census_tract,
+             const char        *postal_code,
+             const char        *county,
+             const char        *country)
+{
+  address->street = g_strdup (street);
+  address->city = g_strdup (city);
+  address->census_tract = g_strdup (census_tract);
+  address->postal_code = g_strdup (postal_code);
+  address->county = g_strdup (county);
+  address->country = g_strdup (country);
+}
+
+/* An ATC-coded oral medication in mg, once every 24 hours. */
+static void
+add_example_daily_tablet (SintesiPssModel *m,
+                          const char      *atc,
+                          const char      *name,
+                          const char      *dose_mg,
+                          const char      *instructions,
+                          const char      *start)
+{
+  SintesiPssMedication *medication = g_new0 (SintesiPssMedication, 1);
+
+  set_code (&medication->product, atc, "2.16.840.1.113883.6.73", name);
+  set_code (&medication->route, "PO", "2.16.840.1.113883.5.112", "Per via orale");
+  medication->dose_value = g_strdup (dose_mg);
+  medication->dose_unit = g_strdup ("mg");
+  medication->period_value = g_strdup ("24");
+  medication->period_unit = g_strdup ("h");
+  medication->instructions = g_strdup (instructions);
+  medication->start = g_strdup (start);
+  g_ptr_array_add (m->medications, medication);
+}
+
+static void
+add_example_lab_result (SintesiPssModel *m,
+                        const char      *loinc,
+                        const char      *name,
+                        const char      *value,
+                        const char      *unit,
+                        const char      *range_low,
+                        const char      *range_high,
+                        const char      *interpretation,
+                        const char      *date)
+{
+  SintesiPssLabResult *lab = g_new0 (SintesiPssLabResult, 1);
+
+  set_code (&lab->test, loinc, OID_LOINC, name);
+  lab->value = g_strdup (value);
+  lab->unit = g_strdup (unit);
+  lab->range_low = g_strdup (range_low);
+  lab->range_high = g_strdup (range_high);
+  lab->interpretation = g_strdup (interpretation);
+  lab->date = g_strdup (date);
+  g_ptr_array_add (m->lab_results, lab);
+}
+
 /* Birth date and sex from the CF, so that the example is coherent with the
  * patient it names; omocodia letters stand for digits. Falls back to a fixed
  * date when the CF does not decode (e.g. the national placeholder). */
@@ -2386,7 +2448,6 @@ sintesi_pss_model_new_example (const char *patient_cf,
 {
   SintesiPssModel *m = sintesi_pss_model_new ();
   SintesiPssAllergy *allergy;
-  SintesiPssMedication *medication;
   SintesiPssProblem *problem;
   SintesiPssFamilyHistory *family;
   SintesiPssVaccination *vaccination;
@@ -2398,7 +2459,6 @@ sintesi_pss_model_new_example (const char *patient_cf,
   SintesiPssCarePlanItem *plan;
   SintesiPssExemption *exemption;
   SintesiPssEncounter *encounter;
-  SintesiPssLabResult *lab;
   static const struct { const char *code, *display, *value, *unit; } vitals[] = {
     { "8480-6", "Pressione arteriosa sistolica", "135", "mm[Hg]" },
     { "8462-4", "Pressione arteriosa diastolica", "85", "mm[Hg]" },
@@ -2423,12 +2483,7 @@ sintesi_pss_model_new_example (const char *patient_cf,
   m->patient.birth_city = g_strdup ("Firenze");
   m->patient.birth_census_tract = g_strdup ("048017");
   m->patient.birth_country = g_strdup ("100");
-  m->patient.address.street = g_strdup ("Via dei Servi 12");
-  m->patient.address.city = g_strdup ("Firenze");
-  m->patient.address.census_tract = g_strdup ("048017");
-  m->patient.address.postal_code = g_strdup ("50122");
-  m->patient.address.county = g_strdup ("FI");
-  m->patient.address.country = g_strdup ("100");
+  set_address (&m->patient.address, "Via dei Servi 12", "Firenze", "048017", "50122", "FI", "100");
   m->patient.phone = g_strdup ("3331234567");
 
   m->author.cf = g_strdup (author_cf);
@@ -2436,12 +2491,7 @@ sintesi_pss_model_new_example (const char *patient_cf,
   m->author.family = g_strdup ("Bianchi");
   m->author.prefix = g_strdup ("Dott.ssa");
   m->author.role = g_strdup ("MMG");
-  m->author.address.street = g_strdup ("Via Pisana 45");
-  m->author.address.city = g_strdup ("Firenze");
-  m->author.address.census_tract = g_strdup ("048017");
-  m->author.address.postal_code = g_strdup ("50143");
-  m->author.address.county = g_strdup ("FI");
-  m->author.address.country = g_strdup ("100");
+  set_address (&m->author.address, "Via Pisana 45", "Firenze", "048017", "50143", "FI", "100");
   m->author.phone = g_strdup ("0551234567");
   m->author.email = g_strdup ("studio.bianchi@example.it");
 
@@ -2449,11 +2499,7 @@ sintesi_pss_model_new_example (const char *patient_cf,
   m->custodian.id_extension = g_strdup ("090201");
   m->custodian.name = g_strdup ("Azienda USL Toscana Centro");
   m->custodian.phone = g_strdup ("055693111");
-  m->custodian.address.street = g_strdup ("Piazza Santa Maria Nuova 1");
-  m->custodian.address.city = g_strdup ("Firenze");
-  m->custodian.address.census_tract = g_strdup ("048017");
-  m->custodian.address.postal_code = g_strdup ("50122");
-  m->custodian.address.country = g_strdup ("100");
+  set_address (&m->custodian.address, "Piazza Santa Maria Nuova 1", "Firenze", "048017", "50122", NULL, "100");
 
   allergy = g_new0 (SintesiPssAllergy, 1);
   set_code (&allergy->type, "DALG", "2.16.840.1.113883.5.4", "Allergia a farmaci");
@@ -2464,27 +2510,8 @@ sintesi_pss_model_new_example (const char *patient_cf,
   allergy->comment = g_strdup ("Orticaria diffusa dopo iniezione di penicillina; evitare tutte le penicilline.");
   g_ptr_array_add (m->allergies, allergy);
 
-  medication = g_new0 (SintesiPssMedication, 1);
-  set_code (&medication->product, "C09AA05", "2.16.840.1.113883.6.73", "Ramipril");
-  set_code (&medication->route, "PO", "2.16.840.1.113883.5.112", "Per via orale");
-  medication->dose_value = g_strdup ("5");
-  medication->dose_unit = g_strdup ("mg");
-  medication->period_value = g_strdup ("24");
-  medication->period_unit = g_strdup ("h");
-  medication->instructions = g_strdup ("1 compressa al mattino");
-  medication->start = g_strdup ("20190305");
-  g_ptr_array_add (m->medications, medication);
-
-  medication = g_new0 (SintesiPssMedication, 1);
-  set_code (&medication->product, "C10AA05", "2.16.840.1.113883.6.73", "Atorvastatina");
-  set_code (&medication->route, "PO", "2.16.840.1.113883.5.112", "Per via orale");
-  medication->dose_value = g_strdup ("20");
-  medication->dose_unit = g_strdup ("mg");
-  medication->period_value = g_strdup ("24");
-  medication->period_unit = g_strdup ("h");
-  medication->instructions = g_strdup ("1 compressa la sera");
-  medication->start = g_strdup ("20210118");
-  g_ptr_array_add (m->medications, medication);
+  add_example_daily_tablet (m, "C09AA05", "Ramipril", "5", "1 compressa al mattino", "20190305");
+  add_example_daily_tablet (m, "C10AA05", "Atorvastatina", "20", "1 compressa la sera", "20210118");
 
   problem = g_new0 (SintesiPssProblem, 1);
   set_code (&problem->problem, "401.9", "2.16.840.1.113883.6.103", "Ipertensione essenziale non specificata");
@@ -2578,25 +2605,8 @@ sintesi_pss_model_new_example (const char *patient_cf,
   encounter->performer_family = g_strdup ("Rossi");
   g_ptr_array_add (m->encounters, encounter);
 
-  lab = g_new0 (SintesiPssLabResult, 1);
-  set_code (&lab->test, "2160-0", OID_LOINC, "Creatinina sierica");
-  lab->value = g_strdup ("0.9");
-  lab->unit = g_strdup ("mg/dL");
-  lab->range_low = g_strdup ("0.7");
-  lab->range_high = g_strdup ("1.2");
-  lab->interpretation = g_strdup ("N");
-  lab->date = g_strdup ("20250108");
-  g_ptr_array_add (m->lab_results, lab);
-
-  lab = g_new0 (SintesiPssLabResult, 1);
-  set_code (&lab->test, "2823-3", OID_LOINC, "Potassio sierico");
-  lab->value = g_strdup ("4.6");
-  lab->unit = g_strdup ("mmol/L");
-  lab->range_low = g_strdup ("3.5");
-  lab->range_high = g_strdup ("5.1");
-  lab->interpretation = g_strdup ("N");
-  lab->date = g_strdup ("20250108");
-  g_ptr_array_add (m->lab_results, lab);
+  add_example_lab_result (m, "2160-0", "Creatinina sierica", "0.9", "mg/dL", "0.7", "1.2", "N", "20250108");
+  add_example_lab_result (m, "2823-3", "Potassio sierico", "4.6", "mmol/L", "3.5", "5.1", "N", "20250108");
 
   m->organ_donation = SINTESI_PSS_ORGAN_DONATION_CONSENT;
   m->organ_donation_date = g_strdup ("20180607");
