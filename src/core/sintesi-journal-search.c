@@ -179,6 +179,9 @@ prepare_query (SintesiJournal             *self,
   return stmt;
 }
 
+/* The listing of records a search returns (search_sql shows this query). */
+#define SEARCH_SELECT "SELECT " SUMMARY_COLUMNS " FROM records r"
+
 GPtrArray *
 sintesi_journal_search (SintesiJournal             *self,
                         const SintesiJournalQuery  *query,
@@ -193,8 +196,7 @@ sintesi_journal_search (SintesiJournal             *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
-                        query, TRUE, error);
+  stmt = prepare_query (self, SEARCH_SELECT, query, TRUE, error);
   if (stmt != NULL)
     records = sintesi_journal_collect_records (self, stmt, error);
   return records;
@@ -214,8 +216,7 @@ sintesi_journal_count (SintesiJournal             *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), -1);
 
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = prepare_query (self, "SELECT count(*) FROM records r",
-                        query, FALSE, error);
+  stmt = prepare_query (self, "SELECT count(*) FROM records r", query, FALSE, error);
   if (stmt != NULL)
     {
       rc = sqlite3_step (stmt);
@@ -240,8 +241,7 @@ sintesi_journal_search_sql (SintesiJournal             *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
-                        query, TRUE, error);
+  stmt = prepare_query (self, SEARCH_SELECT, query, TRUE, error);
   if (stmt != NULL)
     {
       char *expanded = sqlite3_expanded_sql (stmt);
