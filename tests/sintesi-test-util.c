@@ -163,6 +163,19 @@ sintesi_test_have_program (const char *name)
   return path != NULL;
 }
 
+void
+sintesi_test_assert_qpdf_clean (const char *path)
+{
+  const char *argv[] = { "qpdf", "--check", path, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (sintesi_test_run (argv, NULL, &out, &err), ==, 0);
+  if (strstr (out, "No syntax or stream encoding errors found") == NULL)
+    g_error ("qpdf --check does not find %s clean:\n%s", path, out);
+  g_assert_cmpstr (err, ==, "");
+}
+
 GBytes *
 sintesi_test_pdf_from_objects (const char * const *objects,
                                guint               n_objects)

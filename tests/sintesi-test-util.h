@@ -33,6 +33,9 @@ int         sintesi_test_run_cli           (const char          *home,
 
 gboolean    sintesi_test_have_program      (const char *name);
 
+/* qpdf --check finds no syntax or stream error in the PDF at path. */
+void        sintesi_test_assert_qpdf_clean (const char *path);
+
 /* A small PDF written by hand: objects[i] is the body of object i + 1,
  * object 1 is the catalog; classic xref table and trailer. */
 GBytes     *sintesi_test_pdf_from_objects  (const char * const *objects,

@@ -18,6 +18,20 @@ load_string (const char *text, GError **error)
   return sintesi_cda_load_bytes (bytes, "test.xml", 0, error);
 }
 
+/* The document identity both national samples carry. */
+static void
+assert_national_example_identity (const SintesiCda *cda)
+{
+  g_assert_cmpstr (cda->id.root, ==, "2.16.840.1.113883.2.9.2.120.4.4");
+  g_assert_cmpstr (cda->id.extension, ==, "030702.LCNLDE90L47H501Q.20220510112426.Q123E456");
+  g_assert_cmpstr (cda->set_id.extension, ==, "030702.LCNLDE90L47H501Q.20220510112426.Q123E456");
+  g_assert_cmpstr (cda->version_number, ==, "1");
+  g_assert_cmpstr (cda->effective_time, ==, "20220510120000+0100");
+  g_assert_cmpstr (cda->code, ==, "60591-5");
+  g_assert_cmpstr (cda->code_system, ==, "2.16.840.1.113883.6.1");
+  g_assert_cmpstr (cda->confidentiality_code, ==, "N");
+}
+
 static void
 test_example_2025_facts (void)
 {
@@ -40,14 +54,8 @@ test_example_2025_facts (void)
   g_assert_no_error (error);
   g_assert_nonnull (cda);
 
-  g_assert_cmpstr (cda->id.root, ==, "2.16.840.1.113883.2.9.2.120.4.4");
-  g_assert_cmpstr (cda->id.extension, ==, "030702.LCNLDE90L47H501Q.20220510112426.Q123E456");
+  assert_national_example_identity (cda);
   g_assert_cmpstr (cda->set_id.root, ==, "2.16.840.1.113883.2.9.2.120.4.4");
-  g_assert_cmpstr (cda->set_id.extension, ==, "030702.LCNLDE90L47H501Q.20220510112426.Q123E456");
-  g_assert_cmpstr (cda->version_number, ==, "1");
-  g_assert_cmpstr (cda->effective_time, ==, "20220510120000+0100");
-  g_assert_cmpstr (cda->code, ==, "60591-5");
-  g_assert_cmpstr (cda->code_system, ==, "2.16.840.1.113883.6.1");
   g_assert_cmpstr (cda->code_display_name, ==, "Profilo Sanitario Sintetico");
   g_assert_cmpstr (cda->title, ==, "Profilo Sanitario Sintetico");
   g_assert_cmpstr (cda->realm_code, ==, "IT");
@@ -57,7 +65,6 @@ test_example_2025_facts (void)
   template = g_ptr_array_index (cda->template_ids, 0);
   g_assert_cmpstr (template->root, ==, "2.16.840.1.113883.2.9.10.1.4.1.1");
   g_assert_cmpstr (template->extension, ==, "1.4");
-  g_assert_cmpstr (cda->confidentiality_code, ==, "N");
   g_assert_cmpstr (cda->language_code, ==, "it-IT");
 
   g_assert_cmpstr (cda->patient_id_root, ==, "2.16.840.1.113883.2.9.4.3.2");
@@ -124,14 +131,7 @@ test_sample_2023_facts (void)
   g_assert_no_error (error);
   g_assert_nonnull (cda);
 
-  g_assert_cmpstr (cda->id.root, ==, "2.16.840.1.113883.2.9.2.120.4.4");
-  g_assert_cmpstr (cda->id.extension, ==, "030702.LCNLDE90L47H501Q.20220510112426.Q123E456");
-  g_assert_cmpstr (cda->set_id.extension, ==, "030702.LCNLDE90L47H501Q.20220510112426.Q123E456");
-  g_assert_cmpstr (cda->version_number, ==, "1");
-  g_assert_cmpstr (cda->effective_time, ==, "20220510120000+0100");
-  g_assert_cmpstr (cda->code, ==, "60591-5");
-  g_assert_cmpstr (cda->code_system, ==, "2.16.840.1.113883.6.1");
-  g_assert_cmpstr (cda->confidentiality_code, ==, "N");
+  assert_national_example_identity (cda);
   g_assert_cmpstr (((SintesiCdaId *) g_ptr_array_index (cda->template_ids, 0))->root, ==,
                    "2.16.840.1.113883.2.9.10.1.4.1.1");
   g_assert_cmpstr (cda->patient_cf, ==, "GTWGWY82B42G920M");

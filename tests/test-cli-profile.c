@@ -361,13 +361,28 @@ find_check (JsonObject *result,
   return find_by_member (json_object_get_array_member (result, "checks"), "id", id);
 }
 
+/* The check id is in the result, passed or failed as expected, and its
+ * message contains text (unless NULL). */
+static void
+assert_check (JsonObject *result,
+              const char *id,
+              gboolean    ok,
+              const char *text)
+{
+  JsonObject *check = find_check (result, id);
+
+  g_assert_nonnull (check);
+  g_assert_cmpint (json_object_get_boolean_member (check, "ok"), ==, ok);
+  if (text != NULL)
+    assert_contains (json_object_get_string_member (check, "message"), text);
+}
+
 static void
 test_check (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(JsonObject) result = NULL;
   g_autofree char *csv = sintesi_test_fixture ("registry/results.csv");
-  JsonObject *check;
   JsonObject *match;
   JsonArray *checks;
 
@@ -383,10 +398,8 @@ test_check (Fixture       *fixture,
   /* No registry yet: the check fails and says what to do. */
   result = run_json (fixture, 1, NULL, "profile", "check", "rossi", NULL);
   g_assert_false (json_object_get_boolean_member (result, "ok"));
-  check = find_check (result, "registry.accredited");
-  g_assert_false (json_object_get_boolean_member (check, "ok"));
-  assert_contains (json_object_get_string_member (check, "message"), "has not been imported yet");
-  g_assert_true (json_object_get_boolean_member (find_check (result, "profile.cf"), "ok"));
+  assert_check (result, "registry.accredited", FALSE, "has not been imported yet");
+  assert_check (result, "profile.cf", TRUE, NULL);
   g_clear_pointer (&result, json_object_unref);
 
   import_registry (fixture);
@@ -401,8 +414,7 @@ test_check (Fixture       *fixture,
       g_assert_nonnull (json_object_get_string_member (item, "message"));
       g_assert_true (json_object_get_boolean_member (item, "ok"));
     }
-  check = find_check (result, "registry.accredited");
-  assert_contains (json_object_get_string_member (check, "message"), "validated on 2024-10-28");
+  assert_check (result, "registry.accredited", TRUE, "validated on 2024-10-28");
   match = json_object_get_object_member (json_object_get_object_member (result, "registry"), "match");
   g_assert_cmpstr (json_object_get_string_member (match, "outcome"), ==, "accredited");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (match, "row"), "vendor"), ==, "ACODAT");
@@ -415,9 +427,7 @@ test_check (Fixture       *fixture,
   g_clear_pointer (&result, json_object_unref);
   result = run_json (fixture, 1, NULL, "profile", "check", "near", NULL);
   g_assert_false (json_object_get_boolean_member (result, "ok"));
-  check = find_check (result, "registry.accredited");
-  g_assert_false (json_object_get_boolean_member (check, "ok"));
-  assert_contains (json_object_get_string_member (check, "message"), "vendor “ACODAT”");
+  assert_check (result, "registry.accredited", FALSE, "vendor “ACODAT”");
   match = json_object_get_object_member (json_object_get_object_member (result, "registry"), "match");
   g_assert_cmpstr (json_object_get_string_member (match, "outcome"), ==, "near_miss");
   g_clear_pointer (&result, json_object_unref);
@@ -426,12 +436,10 @@ test_check (Fixture       *fixture,
   result = run_json (fixture, 0, NULL, "profile", "create", "bare", "--cf", VALID_CF, NULL);
   g_clear_pointer (&result, json_object_unref);
   result = run_json (fixture, 1, NULL, "profile", "check", "bare", NULL);
-  check = find_check (result, "profile.locality");
-  g_assert_false (json_object_get_boolean_member (check, "ok"));
-  assert_contains (json_object_get_string_member (check, "message"), "Needed to send: the locality (XON)");
-  g_assert_false (json_object_get_boolean_member (find_check (result, "profile.app-id"), "ok"));
-  g_assert_false (json_object_get_boolean_member (find_check (result, "registry.accredited"), "ok"));
-  g_assert_true (json_object_get_boolean_member (find_check (result, "profile.cf"), "ok"));
+  assert_check (result, "profile.locality", FALSE, "Needed to send: the locality (XON)");
+  assert_check (result, "profile.app-id", FALSE, NULL);
+  assert_check (result, "registry.accredited", FALSE, NULL);
+  assert_check (result, "profile.cf", TRUE, NULL);
   g_assert_true (json_object_get_null_member (json_object_get_object_member (result, "registry"), "match"));
 }
 
@@ -443,7 +451,6 @@ test_check_broken_file (Fixture       *fixture,
   g_autofree char *path = g_build_filename (dir, "edited.conf", NULL);
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(JsonObject) shown = NULL;
-  JsonObject *check;
 
   /* A hand-edited file with a wrong azienda: show lists it, check fails on it. */
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
@@ -453,9 +460,7 @@ test_check_broken_file (Fixture       *fixture,
                                                                   "field", "azienda"), "message"),
                    "not “20”");
   result = run_json (fixture, 1, NULL, "profile", "check", "edited", NULL);
-  check = find_check (result, "profile.azienda");
-  g_assert_false (json_object_get_boolean_member (check, "ok"));
-  assert_contains (json_object_get_string_member (check, "message"), "must be exactly 3 digits");
+  assert_check (result, "profile.azienda", FALSE, "must be exactly 3 digits");
 }
 
 static void

@@ -68,16 +68,35 @@ request_count (Fixture *f)
   return sintesi_test_sim_request_count (f->sim);
 }
 
+/* Starts a simulator with one fault spec (NULL: none), sends one status
+ * call (total_timeout 0 keeps the default), stops the simulator and returns
+ * the answer; *requests is how many requests the simulator received. */
+static SintesiGatewayResponse *
+status_with_fault (const char *fault,
+                   guint       total_timeout,
+                   guint      *requests)
+{
+  const char *faults[] = { fault, NULL };
+  Fixture f;
+  SintesiGatewayConfig config;
+  SintesiGatewayResponse *response;
+
+  fixture_start (&f, fault != NULL ? faults : NULL);
+  make_config (&f, &config);
+  if (total_timeout > 0)
+    config.total_timeout = total_timeout;
+  response = send_status (&config);
+  *requests = request_count (&f);
+  fixture_stop (&f);
+  return response;
+}
+
 static void
 test_answer_arrives (void)
 {
-  Fixture f;
-  SintesiGatewayConfig config;
-  g_autoptr(SintesiGatewayResponse) response = NULL;
+  guint requests = 0;
+  g_autoptr(SintesiGatewayResponse) response = status_with_fault (NULL, 0, &requests);
 
-  fixture_start (&f, NULL);
-  make_config (&f, &config);
-  response = send_status (&config);
   g_assert_no_error (response->failure);
   g_assert_cmpuint (response->http_status, ==, 401);
   g_assert_true (response->is_error);
@@ -86,62 +105,42 @@ test_answer_arrives (void)
   g_assert_true (g_uuid_string_is_valid (response->x_cart_id));
   g_assert_nonnull (strstr (response->request_headers, "Authorization: Bearer aGVhZGVy"));
   g_assert_nonnull (strstr (response->url, "status/2.16.840.1.113883.2.9.2.90.4.4.abc%5E%5E%5E%5Eurn%3Aihe"));
-  g_assert_cmpuint (request_count (&f), ==, 1);
-  fixture_stop (&f);
+  g_assert_cmpuint (requests, ==, 1);
 }
 
 static void
 test_slow_answer (void)
 {
-  const char *faults[] = { "delay=2", NULL };
-  Fixture f;
-  SintesiGatewayConfig config;
-  g_autoptr(SintesiGatewayResponse) response = NULL;
+  guint requests = 0;
+  g_autoptr(SintesiGatewayResponse) response = status_with_fault ("delay=2", 0, &requests);
 
-  fixture_start (&f, faults);
-  make_config (&f, &config);
-  response = send_status (&config);
   g_assert_no_error (response->failure);
   g_assert_cmpuint (response->http_status, ==, 401);
   g_assert_cmpfloat (response->elapsed_seconds, >=, 1.9);
   g_assert_nonnull (response->x_cart_id);
-  fixture_stop (&f);
 }
 
 static void
 test_hang_past_timeout (void)
 {
-  const char *faults[] = { "hang", NULL };
-  Fixture f;
-  SintesiGatewayConfig config;
-  g_autoptr(SintesiGatewayResponse) response = NULL;
+  guint requests = 0;
+  g_autoptr(SintesiGatewayResponse) response = status_with_fault ("hang", 2, &requests);
 
-  fixture_start (&f, faults);
-  make_config (&f, &config);
-  config.total_timeout = 2;
-  response = send_status (&config);
   g_assert_error (response->failure, SINTESI_GATEWAY_ERROR, SINTESI_GATEWAY_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (response->failure->message, "outcome is unknown"));
   g_assert_cmpuint (response->http_status, ==, 0);
   g_assert_null (response->x_cart_id);
-  g_assert_cmpuint (request_count (&f), ==, 1);
-  fixture_stop (&f);
+  g_assert_cmpuint (requests, ==, 1);
 }
 
 static void
 test_connection_reset (void)
 {
-  const char *faults[] = { "reset", NULL };
-  Fixture f;
-  SintesiGatewayConfig config;
-  g_autoptr(SintesiGatewayResponse) response = NULL;
+  guint requests = 0;
+  g_autoptr(SintesiGatewayResponse) response = status_with_fault ("reset", 0, &requests);
 
-  fixture_start (&f, faults);
-  make_config (&f, &config);
-  response = send_status (&config);
   g_assert_error (response->failure, SINTESI_GATEWAY_ERROR, SINTESI_GATEWAY_ERROR_RESET);
-  g_assert_cmpuint (request_count (&f), ==, 1);
-  fixture_stop (&f);
+  g_assert_cmpuint (requests, ==, 1);
 }
 
 static void
@@ -152,59 +151,41 @@ test_server_errors (void)
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
     {
       g_autofree char *spec = g_strdup_printf ("status=%u", statuses[i]);
-      const char *faults[] = { spec, NULL };
-      Fixture f;
-      SintesiGatewayConfig config;
-      g_autoptr(SintesiGatewayResponse) response = NULL;
+      guint requests = 0;
+      g_autoptr(SintesiGatewayResponse) response = status_with_fault (spec, 0, &requests);
 
-      fixture_start (&f, faults);
-      make_config (&f, &config);
-      response = send_status (&config);
       g_assert_no_error (response->failure);
       g_assert_cmpuint (response->http_status, ==, statuses[i]);
       g_assert_true (response->is_error);
       g_assert_cmpint (response->error_source, ==, SINTESI_GATEWAY_ERROR_SOURCE_MIDDLEWARE);
       g_assert_cmpstr (response->error_type, ==, statuses[i] == 504 ? "mw/io_error" : "mw/internal_error");
       g_assert_nonnull (response->x_cart_id);
-      g_assert_cmpuint (request_count (&f), ==, 1);
-      fixture_stop (&f);
+      g_assert_cmpuint (requests, ==, 1);
     }
 }
 
 static void
 test_truncated_answer (void)
 {
-  const char *faults[] = { "truncate", NULL };
-  Fixture f;
-  SintesiGatewayConfig config;
-  g_autoptr(SintesiGatewayResponse) response = NULL;
+  guint requests = 0;
+  g_autoptr(SintesiGatewayResponse) response = status_with_fault ("truncate", 0, &requests);
 
-  fixture_start (&f, faults);
-  make_config (&f, &config);
-  response = send_status (&config);
   g_assert_error (response->failure, SINTESI_GATEWAY_ERROR, SINTESI_GATEWAY_ERROR_TRUNCATED);
   /* What did arrive is kept: the receipt above all. */
   g_assert_cmpuint (response->http_status, ==, 401);
   g_assert_nonnull (response->x_cart_id);
   g_assert_true (response->body_malformed);
-  fixture_stop (&f);
 }
 
 static void
 test_missing_cart_id (void)
 {
-  const char *faults[] = { "no-cart-id", NULL };
-  Fixture f;
-  SintesiGatewayConfig config;
-  g_autoptr(SintesiGatewayResponse) response = NULL;
+  guint requests = 0;
+  g_autoptr(SintesiGatewayResponse) response = status_with_fault ("no-cart-id", 0, &requests);
 
-  fixture_start (&f, faults);
-  make_config (&f, &config);
-  response = send_status (&config);
   g_assert_no_error (response->failure);
   g_assert_cmpuint (response->http_status, ==, 401);
   g_assert_null (response->x_cart_id);
-  fixture_stop (&f);
 }
 
 static void

@@ -63,6 +63,17 @@ shell (const char *path,
   return g_strstrip (g_steal_pointer (&out));
 }
 
+/* The sqlite3 shell is an independent reader of the file; without it the
+ * test is skipped. */
+static gboolean
+have_sqlite3_shell (void)
+{
+  if (sintesi_test_have_program ("sqlite3"))
+    return TRUE;
+  g_test_skip ("sqlite3 shell not installed");
+  return FALSE;
+}
+
 static gint64
 create_record (SintesiJournal *journal,
                const char     *cf,
@@ -121,11 +132,8 @@ test_open_creates_private_wal_journal (Fixture       *fx,
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_cmpstr (sintesi_journal_get_path (fx->journal), ==, fx->path);
 
-  if (!sintesi_test_have_program ("sqlite3"))
-    {
-      g_test_skip ("sqlite3 shell not installed");
-      return;
-    }
+  if (!have_sqlite3_shell ())
+    return;
   mode = shell (fx->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   version = shell (fx->path, "PRAGMA user_version");
@@ -339,11 +347,8 @@ test_pdf_deduplicated (Fixture       *fx,
   g_assert_true (sintesi_journal_record_request (fx->journal, 4, &request_other, &error));
   g_assert_no_error (error);
 
-  if (!sintesi_test_have_program ("sqlite3"))
-    {
-      g_test_skip ("sqlite3 shell not installed");
-      return;
-    }
+  if (!have_sqlite3_shell ())
+    return;
   blobs = shell (fx->path, "SELECT count(*) || ' ' || sum(size) FROM blobs");
   g_assert_cmpstr (blobs, ==, "2 39");
   records = shell (fx->path, "SELECT count(*) FROM records WHERE pdf_sha256 IS NOT NULL AND sent_at IS NOT NULL");
@@ -851,11 +856,8 @@ test_foreign_database (void)
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!sintesi_test_have_program ("sqlite3"))
-    {
-      g_test_skip ("sqlite3 shell not installed");
-      return;
-    }
+  if (!have_sqlite3_shell ())
+    return;
   g_free (shell (path, "CREATE TABLE patients (cf TEXT); INSERT INTO patients VALUES ('X')"));
   before = file_checksum (path);
   g_assert_null (sintesi_journal_open (path, &error));
@@ -880,11 +882,8 @@ test_malformed_database (Fixture       *fx,
   gint64 offset;
   char garbage[512];
 
-  if (!sintesi_test_have_program ("sqlite3"))
-    {
-      g_test_skip ("sqlite3 shell not installed");
-      return;
-    }
+  if (!have_sqlite3_shell ())
+    return;
   for (int i = 0; i < 200; i++)
     create_record (fx->journal, i % 2 ? CF_A : CF_B, NULL, NULL);
   g_clear_object (&fx->journal);  /* checkpoints the WAL into the file */

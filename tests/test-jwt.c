@@ -347,6 +347,15 @@ find_finding (GPtrArray  *findings,
   return NULL;
 }
 
+/* None of the NULL-terminated ids is among the findings. */
+static void
+assert_no_finding_among (GPtrArray          *findings,
+                         const char * const *ids)
+{
+  for (const char * const *id = ids; *id != NULL; id++)
+    g_assert_null (find_finding (findings, *id));
+}
+
 static void
 dump_findings (GPtrArray *findings)
 {
@@ -1103,10 +1112,9 @@ test_lint_times (void)
   future = sintesi_jwt_lint (tokens->bearer, tokens->signature, &context);
   assert_finding (future, SINTESI_JWT_LINT_FUTURE, "bearer", "clock");
 
-  for (const char * const *id = (const char *[]) { SINTESI_JWT_LINT_TIME_MILLISECONDS, SINTESI_JWT_LINT_LIFETIME,
-                                                   SINTESI_JWT_LINT_TIME_TYPE, SINTESI_JWT_LINT_EXPIRED,
-                                                   SINTESI_JWT_LINT_FUTURE, NULL }; *id != NULL; id++)
-    g_assert_null (find_finding (good, *id));
+  assert_no_finding_among (good, (const char *[]) { SINTESI_JWT_LINT_TIME_MILLISECONDS,
+                                                    SINTESI_JWT_LINT_LIFETIME, SINTESI_JWT_LINT_TIME_TYPE,
+                                                    SINTESI_JWT_LINT_EXPIRED, SINTESI_JWT_LINT_FUTURE, NULL });
 }
 
 static char *shared_jti;
@@ -1190,11 +1198,10 @@ test_lint_cx (void)
   assert_finding (differs, SINTESI_JWT_LINT_SUB_MISMATCH, "both", "sub");
   assert_finding (short_cf, SINTESI_JWT_LINT_PERSON_ID_CF, "signature", "MNTMRA03M71C615");
   assert_finding (other_patient, SINTESI_JWT_LINT_PERSON_ID_PATIENT, "signature", "RSSMRA80A01H501U");
-  for (const char * const *id = (const char *[]) { SINTESI_JWT_LINT_CX_AMP, SINTESI_JWT_LINT_CX_FORMAT,
-                                                   SINTESI_JWT_LINT_SUB_CF, SINTESI_JWT_LINT_SUB_MISMATCH,
-                                                   SINTESI_JWT_LINT_PERSON_ID_CF, SINTESI_JWT_LINT_PERSON_ID_PATIENT,
-                                                   NULL }; *id != NULL; id++)
-    g_assert_null (find_finding (good, *id));
+  assert_no_finding_among (good, (const char *[]) { SINTESI_JWT_LINT_CX_AMP, SINTESI_JWT_LINT_CX_FORMAT,
+                                                    SINTESI_JWT_LINT_SUB_CF, SINTESI_JWT_LINT_SUB_MISMATCH,
+                                                    SINTESI_JWT_LINT_PERSON_ID_CF,
+                                                    SINTESI_JWT_LINT_PERSON_ID_PATIENT, NULL });
 
   /* The builder refuses a malformed CF before anything is sent. */
   {
@@ -1343,10 +1350,9 @@ test_lint_subject (void)
   assert_finding (consent, SINTESI_JWT_LINT_CONSENT, "signature", "true");
   assert_finding (consent_text, SINTESI_JWT_LINT_CLAIM_TYPE, "signature", "patient_consent");
   assert_finding (app, SINTESI_JWT_LINT_CLAIM_TYPE, "signature", "subject_application_version");
-  for (const char * const *id = (const char *[]) { SINTESI_JWT_LINT_ORGANIZATION, SINTESI_JWT_LINT_ROLE,
-                                                   SINTESI_JWT_LINT_CONSENT, SINTESI_JWT_LINT_CLAIM_TYPE,
-                                                   NULL }; *id != NULL; id++)
-    g_assert_null (find_finding (good, *id));
+  assert_no_finding_among (good, (const char *[]) { SINTESI_JWT_LINT_ORGANIZATION, SINTESI_JWT_LINT_ROLE,
+                                                    SINTESI_JWT_LINT_CONSENT, SINTESI_JWT_LINT_CLAIM_TYPE,
+                                                    NULL });
 }
 
 static void

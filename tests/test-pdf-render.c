@@ -69,18 +69,6 @@ pdf_text (const char *path,
   return out;
 }
 
-static void
-assert_qpdf_clean (const char *path)
-{
-  const char *argv[] = { "qpdf", "--check", path, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  g_assert_cmpint (sintesi_test_run (argv, NULL, &out, &err), ==, 0);
-  g_assert_nonnull (strstr (out, "No syntax or stream encoding errors found"));
-  g_assert_cmpstr (err, ==, "");
-}
-
 static gboolean
 render_bytes (GBytes   *cda,
               Rendered *rendered)
@@ -91,7 +79,7 @@ render_bytes (GBytes   *cda,
   rendered->pdf_path = g_build_filename (rendered->dir, "pss.pdf", NULL);
   g_assert_true (sintesi_pdf_render_cda_to_file (cda, rendered->pdf_path, &error));
   g_assert_no_error (error);
-  assert_qpdf_clean (rendered->pdf_path);
+  sintesi_test_assert_qpdf_clean (rendered->pdf_path);
   rendered->pages = pdf_pages (rendered->pdf_path);
   rendered->text = pdf_text (rendered->pdf_path, 1, rendered->pages);
   return TRUE;

@@ -59,6 +59,23 @@ find_bytes (const void *haystack,
   return NULL;
 }
 
+/* A copy of pdf in which the byte at offset into the first needle found
+ * in its first limit bytes is set to value. */
+static GBytes *
+with_byte_changed (GBytes     *pdf,
+                   gsize       limit,
+                   const char *needle,
+                   gsize       offset,
+                   char        value)
+{
+  guint8 *copy = g_memdup2 (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+  guint8 *where = (guint8 *) find_bytes (copy, limit, needle);
+
+  g_assert_nonnull (where);
+  where[offset] = (guint8) value;
+  return g_bytes_new_take (copy, g_bytes_get_size (pdf));
+}
+
 static const void *
 bytes_find (GBytes     *bytes,
             const char *needle)
@@ -91,16 +108,23 @@ assert_contains (const char *haystack,
     g_error ("“%s” not found in:\n%s", needle, haystack);
 }
 
-static void
-assert_qpdf_clean (const char *path)
+/* The PDF lists exactly one attachment: cda.xml, application/xml. The
+ * list is handed back in *list, which owns the attachment returned. */
+static SintesiPdfAttachment *
+assert_only_cda_attachment (GBytes     *pdf,
+                            GPtrArray **list)
 {
-  const char *argv[] = { "qpdf", "--check", path, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  SintesiPdfAttachment *attachment;
 
-  g_assert_cmpint (sintesi_test_run (argv, NULL, &out, &err), ==, 0);
-  assert_contains (out, "No syntax or stream encoding errors found");
-  g_assert_cmpstr (err, ==, "");
+  *list = sintesi_pdf_list_attachments (pdf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint ((*list)->len, ==, 1);
+  attachment = g_ptr_array_index (*list, 0);
+  g_assert_cmpstr (attachment->name, ==, "cda.xml");
+  g_assert_cmpstr (attachment->filename, ==, "cda.xml");
+  g_assert_cmpstr (attachment->mime_type, ==, "application/xml");
+  return attachment;
 }
 
 static char *
@@ -218,7 +242,7 @@ test_attach_round_trip (void)
   g_assert_true (sintesi_pdf_attach_cda_to_file (pdf, cda, path, &error));
   g_assert_no_error (error);
   written = read_file (path);
-  assert_qpdf_clean (path);
+  sintesi_test_assert_qpdf_clean (path);
 
   /* pdfdetach finds it and gives back the very same bytes. */
   g_assert_cmpint (sintesi_test_run (detach_argv, NULL, &detach_list, NULL), ==, 0);
@@ -247,13 +271,7 @@ test_attach_round_trip (void)
   read_back = sintesi_pdf_get_attachment (written, "CDA.XML", &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (read_back, cda));
-  list = sintesi_pdf_list_attachments (written, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 1);
-  attachment = g_ptr_array_index (list, 0);
-  g_assert_cmpstr (attachment->name, ==, "cda.xml");
-  g_assert_cmpstr (attachment->filename, ==, "cda.xml");
-  g_assert_cmpstr (attachment->mime_type, ==, "application/xml");
+  attachment = assert_only_cda_attachment (written, &list);
   g_assert_cmpuint (attachment->size, ==, g_bytes_get_size (cda));
   signatures = sintesi_pdf_get_signatures (written, &error);
   g_assert_no_error (error);
@@ -297,7 +315,7 @@ test_attach_replaces_and_keeps_others (void)
   twice = sintesi_pdf_attach_cda (once, cda, &error);
   g_assert_no_error (error);
   write_file (final, twice);
-  assert_qpdf_clean (final);
+  sintesi_test_assert_qpdf_clean (final);
 
   g_assert_cmpint (sintesi_test_run (detach_argv, NULL, &detach_list, NULL), ==, 0);
   assert_contains (detach_list, "2 embedded files");
@@ -352,7 +370,6 @@ test_official_sample (void)
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GPtrArray) signatures = NULL;
   g_autoptr(GError) error = NULL;
-  SintesiPdfAttachment *attachment;
   SintesiPdfSignature *signature;
 
   if (path == NULL)
@@ -370,13 +387,7 @@ test_official_sample (void)
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (cda, detached));
 
-  list = sintesi_pdf_list_attachments (pdf, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 1);
-  attachment = g_ptr_array_index (list, 0);
-  g_assert_cmpstr (attachment->name, ==, "cda.xml");
-  g_assert_cmpstr (attachment->filename, ==, "cda.xml");
-  g_assert_cmpstr (attachment->mime_type, ==, "application/xml");
+  assert_only_cda_attachment (pdf, &list);
 
   /* pdfsig is the oracle for the BER-encoded BouncyCastle signature. */
   sig = pdfsig_output (path);
@@ -493,8 +504,6 @@ test_broken_signature (void)
   g_autoptr(GPtrArray) signatures = NULL;
   g_autoptr(GError) error = NULL;
   SintesiPdfSignature *signature;
-  guint8 *copy;
-  char *where;
 
   if (path == NULL)
     return;
@@ -504,11 +513,7 @@ test_broken_signature (void)
 
   /* Flip one byte of the (uncompressed) embedded CDA: inside the first
    * signed range, and the file stays a readable PDF. */
-  copy = g_memdup2 (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
-  where = (char *) find_bytes (copy, 60620, "GTWGWY82B42G920M");
-  g_assert_nonnull (where);
-  where[0] = 'X';
-  broken = g_bytes_new_take (copy, g_bytes_get_size (pdf));
+  broken = with_byte_changed (pdf, 60620, "GTWGWY82B42G920M", 0, 'X');
   write_file (broken_path, broken);
 
   sig = pdfsig_output (broken_path);
@@ -581,17 +586,11 @@ test_missing_m (void)
   g_autoptr(GPtrArray) signatures = NULL;
   g_autoptr(GError) error = NULL;
   SintesiPdfSignature *signature;
-  guint8 *copy;
-  guint8 *m;
 
   if (path == NULL)
     return;
   pdf = read_file (path);
-  copy = g_memdup2 (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
-  m = (guint8 *) find_bytes (copy, g_bytes_get_size (pdf), "/M (D:2024");
-  g_assert_nonnull (m);
-  m[1] = 'X';
-  changed = g_bytes_new_take (copy, g_bytes_get_size (pdf));
+  changed = with_byte_changed (pdf, g_bytes_get_size (pdf), "/M (D:2024", 1, 'X');
 
   signatures = sintesi_pdf_get_signatures (changed, &error);
   g_assert_no_error (error);

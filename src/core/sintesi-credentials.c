@@ -1119,28 +1119,23 @@ check_validity (GPtrArray         *checks,
     }
   left = g_date_time_difference (not_after, now);
   days = left / G_TIME_SPAN_DAY;
-  if (days <= 30)
+  if (days <= 60)
     {
       g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, days);
 
+      /* Within a month: renew now; within two: plan it. */
       add_check (checks, id, SINTESI_CHECK_WARNING,
-                 /* TRANSLATORS: the certificate, a date, then a number of days */
-                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%s expires on %s, in %s day: ask for its renewal now.",
-                                               "%s expires on %s, in %s days: ask for its renewal now.",
-                                               (gulong) days),
-                                  label, until, n));
-    }
-  else if (days <= 60)
-    {
-      g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, days);
-
-      add_check (checks, id, SINTESI_CHECK_WARNING,
-                 /* TRANSLATORS: the certificate, a date, then a number of days */
-                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%s expires on %s, in %s day: plan its renewal.",
-                                               "%s expires on %s, in %s days: plan its renewal.",
-                                               (gulong) days),
+                 g_strdup_printf (days <= 30
+                                  /* TRANSLATORS: the certificate, a date, then a number of days */
+                                  ? g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s expires on %s, in %s day: ask for its renewal now.",
+                                                 "%s expires on %s, in %s days: ask for its renewal now.",
+                                                 (gulong) days)
+                                  /* TRANSLATORS: the certificate, a date, then a number of days */
+                                  : g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s expires on %s, in %s day: plan its renewal.",
+                                                 "%s expires on %s, in %s days: plan its renewal.",
+                                                 (gulong) days),
                                   label, until, n));
     }
   else

@@ -156,10 +156,12 @@ prepare_query (SintesiJournal             *self,
                gboolean                    with_order,
                GError                    **error)
 {
+  static const SintesiJournalQuery everything = { 0 };
   QueryBuilder builder = { 0 };
   sqlite3_stmt *stmt;
 
-  build_query (&builder, select, query, with_order);
+  /* No query: every record. */
+  build_query (&builder, select, query != NULL ? query : &everything, with_order);
   stmt = sintesi_journal_statement (self, builder.sql->str, _("Cannot search the journal."), error);
   if (stmt != NULL)
     {
@@ -177,6 +179,9 @@ prepare_query (SintesiJournal             *self,
   return stmt;
 }
 
+/* The listing of records a search returns (search_sql shows this query). */
+#define SEARCH_SELECT "SELECT " SUMMARY_COLUMNS " FROM records r"
+
 GPtrArray *
 sintesi_journal_search (SintesiJournal             *self,
                         const SintesiJournalQuery  *query,
@@ -184,7 +189,6 @@ sintesi_journal_search (SintesiJournal             *self,
 {
   /* Declared first, so released last: after every statement is reset. */
   g_autoptr(GMutexLocker) locker = NULL;
-  static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GPtrArray *records = NULL;
 
@@ -192,8 +196,7 @@ sintesi_journal_search (SintesiJournal             *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
-                        query != NULL ? query : &everything, TRUE, error);
+  stmt = prepare_query (self, SEARCH_SELECT, query, TRUE, error);
   if (stmt != NULL)
     records = sintesi_journal_collect_records (self, stmt, error);
   return records;
@@ -206,7 +209,6 @@ sintesi_journal_count (SintesiJournal             *self,
 {
   /* Declared first, so released last: after every statement is reset. */
   g_autoptr(GMutexLocker) locker = NULL;
-  static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 count = -1;
   int rc;
@@ -214,8 +216,7 @@ sintesi_journal_count (SintesiJournal             *self,
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), -1);
 
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = prepare_query (self, "SELECT count(*) FROM records r",
-                        query != NULL ? query : &everything, FALSE, error);
+  stmt = prepare_query (self, "SELECT count(*) FROM records r", query, FALSE, error);
   if (stmt != NULL)
     {
       rc = sqlite3_step (stmt);
@@ -234,15 +235,13 @@ sintesi_journal_search_sql (SintesiJournal             *self,
 {
   /* Declared first, so released last: after every statement is reset. */
   g_autoptr(GMutexLocker) locker = NULL;
-  static const SintesiJournalQuery everything = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   char *sql = NULL;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = prepare_query (self, "SELECT " SUMMARY_COLUMNS " FROM records r",
-                        query != NULL ? query : &everything, TRUE, error);
+  stmt = prepare_query (self, SEARCH_SELECT, query, TRUE, error);
   if (stmt != NULL)
     {
       char *expanded = sqlite3_expanded_sql (stmt);

@@ -125,17 +125,34 @@ sintesi_journal_operation_to_string (SintesiJournalOperation operation)
   return operation_names[operation];
 }
 
+/* The index of text in names[first..last]. */
+static gboolean
+find_name (const char * const *names,
+           guint               first,
+           guint               last,
+           const char         *text,
+           guint              *index)
+{
+  for (guint i = first; i <= last; i++)
+    if (g_strcmp0 (text, names[i]) == 0)
+      {
+        *index = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 gboolean
 sintesi_journal_operation_from_string (const char              *text,
                                        SintesiJournalOperation *operation)
 {
-  for (guint i = SINTESI_JOURNAL_OPERATION_CREATE; i <= SINTESI_JOURNAL_OPERATION_STATUS; i++)
-    if (g_strcmp0 (text, operation_names[i]) == 0)
-      {
-        *operation = (SintesiJournalOperation) i;
-        return TRUE;
-      }
-  return FALSE;
+  guint index;
+
+  if (!find_name (operation_names, SINTESI_JOURNAL_OPERATION_CREATE, SINTESI_JOURNAL_OPERATION_STATUS,
+                  text, &index))
+    return FALSE;
+  *operation = (SintesiJournalOperation) index;
+  return TRUE;
 }
 
 const char *
@@ -150,13 +167,12 @@ gboolean
 sintesi_journal_state_from_string (const char          *text,
                                    SintesiJournalState *state)
 {
-  for (guint i = SINTESI_JOURNAL_STATE_PREPARED; i <= SINTESI_JOURNAL_STATE_FAILED; i++)
-    if (g_strcmp0 (text, state_names[i]) == 0)
-      {
-        *state = (SintesiJournalState) i;
-        return TRUE;
-      }
-  return FALSE;
+  guint index;
+
+  if (!find_name (state_names, SINTESI_JOURNAL_STATE_PREPARED, SINTESI_JOURNAL_STATE_FAILED, text, &index))
+    return FALSE;
+  *state = (SintesiJournalState) index;
+  return TRUE;
 }
 
 /* Records "prepared" by this process are in flight; those of any other
@@ -501,6 +517,42 @@ sintesi_journal_default_path (void)
   return g_build_filename (sintesi_paths_get_data_dir (), "journal.sqlite", NULL);
 }
 
+/* One step of a query expecting at most one row: *has_row says whether
+ * it came. */
+static gboolean
+step_row (SintesiJournal  *self,
+          sqlite3_stmt    *stmt,
+          gboolean        *has_row,
+          const char      *context,
+          GError         **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sintesi_journal_set_sqlite_error (self, error, rc, context);
+      return FALSE;
+    }
+  *has_row = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* The integer in the first column of the only row, 0 without a row. */
+static gboolean
+step_int64 (SintesiJournal  *self,
+            sqlite3_stmt    *stmt,
+            gint64          *value,
+            const char      *context,
+            GError         **error)
+{
+  gboolean has_row = FALSE;
+
+  if (!step_row (self, stmt, &has_row, context, error))
+    return FALSE;
+  *value = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
 static gboolean
 query_int (SintesiJournal  *self,
            const char      *sql,
@@ -509,23 +561,8 @@ query_int (SintesiJournal  *self,
            GError         **error)
 {
   g_autoptr(sqlite3_stmt) stmt = sintesi_journal_statement (self, sql, context, error);
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *value = sqlite3_column_int64 (stmt, 0);
-      return TRUE;
-    }
-  if (rc == SQLITE_DONE)
-    {
-      *value = 0;
-      return TRUE;
-    }
-  sintesi_journal_set_sqlite_error (self, error, rc, context);
-  return FALSE;
+  return stmt != NULL && step_int64 (self, stmt, value, context, error);
 }
 
 /* Nothing is written before the version and the owner are known good:
@@ -752,21 +789,13 @@ document_id_taken (SintesiJournal  *self,
                    GError         **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = sintesi_journal_statement (self, "SELECT 1 FROM records WHERE document_id = ?1 LIMIT 1",
                                     context, error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, document_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sintesi_journal_set_sqlite_error (self, error, rc, context);
-      return FALSE;
-    }
-  *taken = rc == SQLITE_ROW;
-  return TRUE;
+  return step_row (self, stmt, taken, context, error);
 }
 
 /* D11: the next progressive of (profile, solution), inside the caller's
@@ -884,19 +913,13 @@ record_exists (SintesiJournal  *self,
                GError         **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = sintesi_journal_statement (self, "SELECT state FROM records WHERE id = ?1", NULL, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, record_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sintesi_journal_set_sqlite_error (self, error, rc, NULL);
-      return FALSE;
-    }
-  *exists = rc == SQLITE_ROW;
+  if (!step_row (self, stmt, exists, NULL, error))
+    return FALSE;
   if (state != NULL)
     *state = *exists ? column_text (stmt, 0) : NULL;
   return TRUE;
@@ -1135,6 +1158,23 @@ check_prepared (SintesiJournal  *self,
   return TRUE;
 }
 
+/* Opens the write transaction for a change to record_id, which must exist
+ * and still be "prepared"; on failure nothing is left open. */
+static gboolean
+begin_prepared_change (SintesiJournal  *self,
+                       gint64           record_id,
+                       gboolean        *nested,
+                       const char      *context,
+                       GError         **error)
+{
+  if (!write_begin (self, nested, context, error))
+    return FALSE;
+  if (check_prepared (self, record_id, error))
+    return TRUE;
+  write_rollback (self, *nested);
+  return FALSE;
+}
+
 gboolean
 sintesi_journal_record_request (SintesiJournal               *self,
                                 gint64                        record_id,
@@ -1154,10 +1194,9 @@ sintesi_journal_record_request (SintesiJournal               *self,
   context = g_strdup_printf (_("The request of journal record %lld was not "
                                "recorded, so it was not sent."), (long long) record_id);
   locker = g_mutex_locker_new (&self->mutex);
-  if (!write_begin (self, &nested, context, error))
+  if (!begin_prepared_change (self, record_id, &nested, context, error))
     goto out;
-  if (!check_prepared (self, record_id, error) ||
-      !store_request (self, record_id, request, context, error) ||
+  if (!store_request (self, record_id, request, context, error) ||
       !write_commit (self, nested, context, error))
     {
       write_rollback (self, nested);
@@ -1209,10 +1248,8 @@ sintesi_journal_record_answer (SintesiJournal              *self,
                              nonempty (answer->trace_id) ? answer->trace_id : _("none"));
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!write_begin (self, &nested, context, error))
+  if (!begin_prepared_change (self, record_id, &nested, context, error))
     goto out;
-  if (!check_prepared (self, record_id, error))
-    goto rollback;
 
   record = sintesi_journal_statement (self,
                                       "UPDATE records SET state = 'answered', answered_at = ?2, "
@@ -1282,10 +1319,8 @@ sintesi_journal_record_failure (SintesiJournal  *self,
                                "recorded; the record stays “outcome unknown”."),
                              (long long) record_id, message != NULL ? message : "");
   locker = g_mutex_locker_new (&self->mutex);
-  if (!write_begin (self, &nested, context, error))
+  if (!begin_prepared_change (self, record_id, &nested, context, error))
     goto out;
-  if (!check_prepared (self, record_id, error))
-    goto rollback;
   record = sintesi_journal_statement (self,
                                       "UPDATE records SET state = 'failed', answered_at = ?2, "
                                       "failure_message = ?3 WHERE id = ?1 AND state = 'prepared'",
@@ -1487,7 +1522,7 @@ sintesi_journal_get_record (SintesiJournal  *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   SintesiJournalRecord *record = NULL;
-  int rc;
+  gboolean found = FALSE;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -1503,15 +1538,11 @@ sintesi_journal_get_record (SintesiJournal  *self,
   if (stmt == NULL)
     goto out;
   sqlite3_bind_int64 (stmt, 1, record_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (!step_row (self, stmt, &found, _("Cannot read the journal."), error))
+    goto out;
+  if (!found)
     {
       set_not_found (error, record_id);
-      goto out;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot read the journal."));
       goto out;
     }
   record = sintesi_journal_record_from_row (stmt);
@@ -1584,7 +1615,6 @@ sintesi_journal_get_last_progressive (SintesiJournal  *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 value = -1;
-  int rc;
 
   g_return_val_if_fail (SINTESI_IS_JOURNAL (self), -1);
 
@@ -1596,13 +1626,8 @@ sintesi_journal_get_last_progressive (SintesiJournal  *self,
     {
       bind_text (stmt, 1, profile);
       bind_text (stmt, 2, solution);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        value = sqlite3_column_int64 (stmt, 0);
-      else if (rc == SQLITE_DONE)
-        value = 0;
-      else
-        sintesi_journal_set_sqlite_error (self, error, rc, _("Cannot read the journal."));
+      if (!step_int64 (self, stmt, &value, _("Cannot read the journal."), error))
+        value = -1;
     }
   return value;
 }

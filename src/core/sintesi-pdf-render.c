@@ -155,6 +155,16 @@ node_text (const xmlNode *node)
   return normalize_space ((const char *) content);
 }
 
+/* Evaluates expression at context (NULL: the root element). */
+static xmlXPathObject *
+xpath_eval (xmlXPathContext *xpath,
+            xmlNode         *context,
+            const char      *expression)
+{
+  xpath->node = context != NULL ? context : xmlDocGetRootElement (xpath->doc);
+  return xmlXPathEvalExpression ((const xmlChar *) expression, xpath);
+}
+
 static char *
 xpath_string (xmlXPathContext *xpath,
               xmlNode         *context,
@@ -163,8 +173,7 @@ xpath_string (xmlXPathContext *xpath,
   xmlXPathObject *result;
   char *value = NULL;
 
-  xpath->node = context != NULL ? context : xmlDocGetRootElement (xpath->doc);
-  result = xmlXPathEvalExpression ((const xmlChar *) expression, xpath);
+  result = xpath_eval (xpath, context, expression);
   if (result != NULL)
     {
       xmlChar *text = xmlXPathCastToString (result);
@@ -186,8 +195,7 @@ xpath_node (xmlXPathContext *xpath,
   xmlXPathObject *result;
   xmlNode *node = NULL;
 
-  xpath->node = context != NULL ? context : xmlDocGetRootElement (xpath->doc);
-  result = xmlXPathEvalExpression ((const xmlChar *) expression, xpath);
+  result = xpath_eval (xpath, context, expression);
   if (result != NULL && result->type == XPATH_NODESET &&
       result->nodesetval != NULL && result->nodesetval->nodeNr > 0)
     node = result->nodesetval->nodeTab[0];

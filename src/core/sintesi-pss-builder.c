@@ -810,6 +810,126 @@ interval (Builder    *b,
     value_attr_el (b, node, "high", high);
 }
 
+/* entryRelationship; inversion_ind NULL leaves inversionInd out. */
+static xmlNode *
+entry_relationship (Builder    *b,
+                    xmlNode    *parent,
+                    const char *type_code,
+                    const char *inversion_ind)
+{
+  xmlNode *node = el (b, parent, "entryRelationship");
+
+  attr (node, "typeCode", type_code);
+  attr (node, "inversionInd", inversion_ind);
+  return node;
+}
+
+/* A clinical statement (act, observation, organizer…) with its class, mood
+ * and template. */
+static xmlNode *
+statement (Builder    *b,
+           xmlNode    *parent,
+           const char *name,
+           const char *class_code,
+           const char *mood_code,
+           const char *template)
+{
+  xmlNode *node = el (b, parent, name);
+
+  attr (node, "classCode", class_code);
+  attr (node, "moodCode", mood_code);
+  template_id (b, node, template);
+  return node;
+}
+
+/* The same, followed by its own id. */
+static xmlNode *
+identified_statement (Builder    *b,
+                      xmlNode    *parent,
+                      const char *name,
+                      const char *class_code,
+                      const char *mood_code,
+                      const char *template)
+{
+  xmlNode *node = statement (b, parent, name, class_code, mood_code, template);
+
+  entry_id (b, node);
+  return node;
+}
+
+/* A section's <entry> and the identified statement in it. */
+static xmlNode *
+section_entry (Builder    *b,
+               xmlNode    *section,
+               const char *name,
+               const char *class_code,
+               const char *mood_code,
+               const char *template)
+{
+  return identified_statement (b, el (b, section, "entry"), name, class_code, mood_code, template);
+}
+
+static xmlNode *
+loinc_code (Builder    *b,
+            xmlNode    *parent,
+            const char *code,
+            const char *display)
+{
+  return code_el (b, parent, "code", code, OID_LOINC, "LOINC", display);
+}
+
+/* <value xsi:type="CD"> from the model, pointing at its narrative cell
+ * original_text_id (if not NULL). */
+static void
+coded_value (Builder              *b,
+             xmlNode              *parent,
+             const SintesiPssCode *code,
+             const char           *original_text_id)
+{
+  xmlNode *node = model_code_el (b, parent, "value", code);
+
+  xsi_type (b, node, "CD");
+  if (original_text_id != NULL)
+    reference (b, node, "originalText", original_text_id);
+}
+
+/* <value xsi:type="CD|CE"> with a fixed code. */
+static void
+typed_code_value (Builder    *b,
+                  xmlNode    *parent,
+                  const char *type,
+                  const char *code,
+                  const char *system,
+                  const char *system_name,
+                  const char *display)
+{
+  xsi_type (b, code_el (b, parent, "value", code, system, system_name, display), type);
+}
+
+static void
+quantity_value (Builder    *b,
+                xmlNode    *parent,
+                const char *value,
+                const char *unit)
+{
+  xmlNode *node = el (b, parent, "value");
+
+  xsi_type (b, node, "PQ");
+  attr (node, "value", value);
+  attr (node, "unit", unit);
+}
+
+static void
+integer_value (Builder    *b,
+               xmlNode    *parent,
+               const char *value)
+{
+  xmlNode *node = el (b, parent, "value");
+
+  xsi_type (b, node, "INT");
+  attr (node, "value", value);
+}
+
 /* "20250114…" → "14/01/2025" for the narrative. */
 static char *
 display_date (const char *ts)
@@ -902,25 +1022,73 @@ narrative_paragraph (Builder    *b,
   attr (node, "ID", paragraph_id);
 }
 
+/* One row of a section's narrative table, with the section its entries go in. */
+typedef struct
+{
+  xmlNode    *section;
+  xmlNode    *tbody;
+  xmlNode    *tr;
+  const char *id;
+} TableRow;
+
+/* Writes one list item: its narrative row and its coded entry. */
+typedef void (*RowWriter) (Builder        *b,
+                           const TableRow *row,
+                           gconstpointer   item);
+
+/* What tells a section apart: its identity, its narrative table's column
+ * headers, the prefix of its row IDs and the writer of one item. */
+typedef struct
+{
+  const char         *id;
+  const char         *template;
+  const char         *code;
+  const char         *display;
+  const char         *title;
+  const char * const *headers;
+  const char         *row_prefix;
+  RowWriter           write_row;
+} SectionKind;
+
 static xmlNode *
-section_new (Builder    *b,
-             xmlNode    *body,
-             const char *id,
-             const char *template,
-             const char *code,
-             const char *display,
-             const char *title)
+section_new (Builder           *b,
+             xmlNode           *body,
+             const SectionKind *kind)
 {
   xmlNode *section = el (b, el (b, body, "component"), "section");
   /* Only the disease networks section is not coded in LOINC. */
-  gboolean pssit = strcmp (code, "PSSIT99") == 0;
+  gboolean pssit = strcmp (kind->code, "PSSIT99") == 0;
 
-  attr (section, "ID", id);
-  template_id (b, section, template);
-  code_el (b, section, "code", code, pssit ? "2.16.840.1.113883.2.9.5.2.8" : OID_LOINC,
-           pssit ? "ProfiloSanitarioSinteticoIT" : "LOINC", display);
-  text_el (b, section, "title", title);
+  attr (section, "ID", kind->id);
+  template_id (b, section, kind->template);
+  code_el (b, section, "code", kind->code, pssit ? "2.16.840.1.113883.2.9.5.2.8" : OID_LOINC,
+           pssit ? "ProfiloSanitarioSinteticoIT" : "LOINC", kind->display);
+  text_el (b, section, "title", kind->title);
   return section;
+}
+
+/* A section with a table row and an entry for each item; none when there
+ * are no items. */
+static void
+write_table_section (Builder           *b,
+                     xmlNode           *body,
+                     const SectionKind *kind,
+                     GPtrArray         *items)
+{
+  TableRow row = { 0 };
+
+  if (items->len == 0)
+    return;
+  row.section = section_new (b, body, kind);
+  row.tbody = narrative_table (b, row.section, kind->headers);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autofree char *row_id = g_strdup_printf ("%s-%u", kind->row_prefix, i + 1);
+
+      row.id = row_id;
+      row.tr = narrative_row (b, row.tbody, row_id);
+      kind->write_row (b, &row, g_ptr_array_index (items, i));
+    }
 }
 
 static const char *
@@ -957,27 +1125,39 @@ criticality_label (SintesiPssCriticality criticality)
     }
 }
 
+/* The criticality of an allergy or the severity of a problem (ActCode SEV),
+ * shown in the narrative element text_id. */
+static void
+severity_observation (Builder               *b,
+                      xmlNode               *relationship,
+                      const char            *template,
+                      const char            *display,
+                      SintesiPssCriticality  severity,
+                      const char            *text_id)
+{
+  xmlNode *observation = statement (b, relationship, "observation", "OBS", "EVN", template);
+
+  code_el (b, observation, "code", "SEV", OID_ACT_CODE, "ActCode", display);
+  reference (b, observation, "text", text_id);
+  status_code (b, observation, "completed");
+  typed_code_value (b, observation, "CD", criticality_code (severity), OID_OBS_VALUE,
+                    "ObservationValue", criticality_label (severity));
+}
+
 /* Clinical status (4.3.1.6): active or inactive, LOINC answers. */
 static void
 clinical_status (Builder  *b,
                  xmlNode  *observation,
                  gboolean  active)
 {
-  xmlNode *relationship = el (b, observation, "entryRelationship");
+  xmlNode *relationship = entry_relationship (b, observation, "REFR", "false");
   xmlNode *status;
-  xmlNode *value;
 
-  attr (relationship, "typeCode", "REFR");
-  attr (relationship, "inversionInd", "false");
-  status = el (b, relationship, "observation");
-  attr (status, "classCode", "OBS");
-  attr (status, "moodCode", "EVN");
-  template_id (b, status, TPL "3.1.6");
-  code_el (b, status, "code", "33999-4", OID_LOINC, "LOINC", "Stato");
+  status = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.6");
+  loinc_code (b, status, "33999-4", "Stato");
   status_code (b, status, "completed");
-  value = code_el (b, status, "value", active ? "LA16666-2" : "LA18632-2", OID_LOINC, "LOINC",
-                   active ? "Active" : "Inactive");
-  xsi_type (b, value, "CE");
+  typed_code_value (b, status, "CE", active ? "LA16666-2" : "LA18632-2", OID_LOINC,
+                    "LOINC", active ? "Active" : "Inactive");
 }
 
 /* Note and comment (4.3.1.7), shown in the narrative cell comment_id. */
@@ -986,16 +1166,11 @@ comment_act (Builder    *b,
              xmlNode    *parent,
              const char *comment_id)
 {
-  xmlNode *relationship = el (b, parent, "entryRelationship");
+  xmlNode *relationship = entry_relationship (b, parent, "SUBJ", "true");
   xmlNode *act;
 
-  attr (relationship, "typeCode", "SUBJ");
-  attr (relationship, "inversionInd", "true");
-  act = el (b, relationship, "act");
-  attr (act, "classCode", "ACT");
-  attr (act, "moodCode", "EVN");
-  template_id (b, act, TPL "3.1.7");
-  code_el (b, act, "code", "48767-8", OID_LOINC, "LOINC", "Annotazioni");
+  act = statement (b, relationship, "act", "ACT", "EVN", TPL "3.1.7");
+  loinc_code (b, act, "48767-8", "Annotazioni");
   reference (b, act, "text", comment_id);
   status_code (b, act, "completed");
 }
@@ -1120,7 +1295,7 @@ write_header (Builder *b,
   attr (node, "root", OID_DOC_ID);
   attr (node, "extension", m->id_extension);
   attr (node, "assigningAuthorityName", "Regione Toscana");
-  code_el (b, root, "code", "60591-5", OID_LOINC, "LOINC", "Profilo Sanitario Sintetico");
+  loinc_code (b, root, "60591-5", "Profilo Sanitario Sintetico");
   text_el (b, root, "title", "Profilo Sanitario Sintetico");
   value_attr_el (b, root, "effectiveTime", m->effective_time);
   code_el (b, root, "confidentialityCode", confidentiality, "2.16.840.1.113883.5.25", "HL7 Confidentiality",
@@ -1194,1064 +1369,849 @@ write_header (Builder *b,
 
 /* ---------------------------------------------------------------- sections */
 
+/* A completed observation of the concept code at a point in time, shown in
+ * the row. */
+static xmlNode *
+dated_observation (Builder              *b,
+                   const TableRow       *row,
+                   const char           *template,
+                   const SintesiPssCode *code,
+                   const char           *date)
+{
+  xmlNode *observation = section_entry (b, row->section, "observation", "OBS", "EVN", template);
+
+  model_code_el (b, observation, "code", code);
+  reference (b, observation, "text", row->id);
+  status_code (b, observation, "completed");
+  value_attr_el (b, observation, "effectiveTime", date);
+  return observation;
+}
+
+static void
+write_allergies_row (Builder       *b,
+                     const TableRow *row,
+                     gconstpointer  data)
+{
+  const SintesiPssAllergy *item = data;
+  g_autofree char *agent_id = g_strconcat (row->id, "-agente", NULL);
+  g_autofree char *reaction_id = g_strconcat (row->id, "-reazione", NULL);
+  g_autofree char *comment_id = g_strconcat (row->id, "-nota", NULL);
+  g_autofree char *agent = code_label (&item->agent);
+  g_autofree char *reaction = is_empty (item->reaction.code) ? NULL : code_label (&item->reaction);
+  const char *status = item->resolved ? "completed" : "active";
+  const char *high = item->resolved ? item->end : NULL;
+  xmlNode *act;
+  xmlNode *relationship;
+  xmlNode *observation;
+  xmlNode *node;
+
+  narrative_cell (b, row->tr, NULL, or_dash (item->type.display));
+  narrative_cell (b, row->tr, agent_id, agent);
+  narrative_cell (b, row->tr, reaction ? reaction_id : NULL, or_dash (reaction));
+  narrative_cell (b, row->tr, NULL, criticality_label (item->criticality));
+  narrative_cell (b, row->tr, NULL, item->resolved ? "Risolta" : "Attiva");
+  narrative_date_cell (b, row->tr, item->onset);
+  narrative_date_cell (b, row->tr, high);
+  narrative_cell (b, row->tr, is_empty (item->comment) ? NULL : comment_id, or_dash (item->comment));
+
+  act = section_entry (b, row->section, "act", "ACT", "EVN", TPL "3.1.1");
+  attr (el (b, act, "code"), "nullFlavor", "NA");
+  status_code (b, act, status);
+  interval (b, act, "effectiveTime", item->onset, high);
+
+  relationship = entry_relationship (b, act, "SUBJ", NULL);
+  observation = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.3");
+  loinc_code (b, observation, "52473-6", "Allergia o causa della reazione");
+  reference (b, observation, "text", row->id);
+  status_code (b, observation, "completed");
+  interval (b, observation, "effectiveTime", item->onset, high);
+  typed_code_value (b, observation, "CD", item->type.code, item->type.system,
+                    "ObservationIntoleranceType", item->type.display);
+
+  node = el (b, observation, "participant");
+  attr (node, "typeCode", "CSM");
+  node = el (b, node, "participantRole");
+  attr (node, "classCode", "MANU");
+  node = el (b, node, "playingEntity");
+  attr (node, "classCode", "MMAT");
+  node = model_code_el (b, node, "code", &item->agent);
+  reference (b, node, "originalText", agent_id);
+
+  if (reaction != NULL)
+    {
+      xmlNode *reaction_obs;
+
+      relationship = entry_relationship (b, observation, "MFST", NULL);
+      reaction_obs = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.5.1");
+      loinc_code (b, reaction_obs, "75321-0", "Obiettività clinica");
+      reference (b, reaction_obs, "text", reaction_id);
+      status_code (b, reaction_obs, "completed");
+      interval (b, reaction_obs, "effectiveTime", item->onset, NULL);
+      coded_value (b, reaction_obs, &item->reaction, reaction_id);
+    }
+  if (criticality_code (item->criticality) != NULL)
+    severity_observation (b, entry_relationship (b, observation, "SUBJ", "true"), TPL "3.1.5.3", "Criticità",
+                          item->criticality, row->id);
+  clinical_status (b, observation, !item->resolved);
+  if (!is_empty (item->comment))
+    comment_act (b, observation, comment_id);
+}
+
+static const SectionKind allergies_section = {
+  "ALLERGIE_INTOLLERANZE", TPL "2.1", "48765-2",
+  "Allergie, reazioni avverse, allarmi", "Allergie e Intolleranze",
+  (const char * const []) { "Tipo", "Agente", "Reazione", "Criticità", "Stato", "Dal", "Al", "Note", NULL },
+  "allergia", write_allergies_row,
+};
+
+/* Always present: without items, an entry that says so (none known, or no information). */
 static void
 write_allergies (Builder *b,
                  xmlNode *body)
 {
-  static const char * const headers[] = { "Tipo", "Agente", "Reazione", "Criticità", "Stato", "Dal", "Al", "Note", NULL };
   GPtrArray *items = b->model->allergies;
-  xmlNode *section = section_new (b, body, "ALLERGIE_INTOLLERANZE", TPL "2.1", "48765-2",
-                                  "Allergie, reazioni avverse, allarmi", "Allergie e Intolleranze");
-  xmlNode *tbody;
+  xmlNode *section;
+  gboolean known_none = b->model->no_known_allergies;
+  const char *text = known_none ? "Nessuna allergia o intolleranza nota." : "Nessuna informazione su allergie o intolleranze.";
+  xmlNode *act;
+  xmlNode *relationship;
+  xmlNode *observation;
 
-  if (items->len == 0)
+  if (items->len > 0)
     {
-      gboolean known_none = b->model->no_known_allergies;
-      const char *text = known_none ? "Nessuna allergia o intolleranza nota." : "Nessuna informazione su allergie o intolleranze.";
-      xmlNode *act;
-      xmlNode *relationship;
-      xmlNode *observation;
-      xmlNode *value;
-
-      narrative_paragraph (b, section, "allergie-assenza", text);
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.1.1");
-      entry_id (b, act);
-      attr (el (b, act, "code"), "nullFlavor", "NA");
-      status_code (b, act, "active");
-      interval (b, act, "effectiveTime", NULL, NULL);
-      relationship = el (b, act, "entryRelationship");
-      attr (relationship, "typeCode", "SUBJ");
-      observation = el (b, relationship, "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.1.4");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "OINT", OID_ACT_CODE, "ObservationIntoleranceType", "Intolleranza");
-      reference (b, observation, "text", "allergie-assenza");
-      status_code (b, observation, "completed");
-      interval (b, observation, "effectiveTime", NULL, NULL);
-      value = code_el (b, observation, "value", known_none ? "no-known-allergies" : "no-allergy-info",
-                       "2.16.840.1.113883.11.22.9", "IPSNoAllergiesInfo",
-                       known_none ? "Nessuna allergia nota" : "Nessuna informazione sulle allergie");
-      xsi_type (b, value, "CD");
+      write_table_section (b, body, &allergies_section, items);
       return;
     }
 
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssAllergy *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("allergia-%u", i + 1);
-      g_autofree char *agent_id = g_strconcat (row_id, "-agente", NULL);
-      g_autofree char *reaction_id = g_strconcat (row_id, "-reazione", NULL);
-      g_autofree char *comment_id = g_strconcat (row_id, "-nota", NULL);
-      g_autofree char *agent = code_label (&item->agent);
-      g_autofree char *reaction = is_empty (item->reaction.code) ? NULL : code_label (&item->reaction);
-      const char *status = item->resolved ? "completed" : "active";
-      const char *high = item->resolved ? item->end : NULL;
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *act;
-      xmlNode *relationship;
-      xmlNode *observation;
-      xmlNode *node;
-
-      narrative_cell (b, row, NULL, or_dash (item->type.display));
-      narrative_cell (b, row, agent_id, agent);
-      narrative_cell (b, row, reaction ? reaction_id : NULL, or_dash (reaction));
-      narrative_cell (b, row, NULL, criticality_label (item->criticality));
-      narrative_cell (b, row, NULL, item->resolved ? "Risolta" : "Attiva");
-      narrative_date_cell (b, row, item->onset);
-      narrative_date_cell (b, row, high);
-      narrative_cell (b, row, is_empty (item->comment) ? NULL : comment_id, or_dash (item->comment));
-
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.1.1");
-      entry_id (b, act);
-      attr (el (b, act, "code"), "nullFlavor", "NA");
-      status_code (b, act, status);
-      interval (b, act, "effectiveTime", item->onset, high);
-
-      relationship = el (b, act, "entryRelationship");
-      attr (relationship, "typeCode", "SUBJ");
-      observation = el (b, relationship, "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.1.3");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "52473-6", OID_LOINC, "LOINC", "Allergia o causa della reazione");
-      reference (b, observation, "text", row_id);
-      status_code (b, observation, "completed");
-      interval (b, observation, "effectiveTime", item->onset, high);
-      node = code_el (b, observation, "value", item->type.code, item->type.system, "ObservationIntoleranceType",
-                      item->type.display);
-      xsi_type (b, node, "CD");
-
-      node = el (b, observation, "participant");
-      attr (node, "typeCode", "CSM");
-      node = el (b, node, "participantRole");
-      attr (node, "classCode", "MANU");
-      node = el (b, node, "playingEntity");
-      attr (node, "classCode", "MMAT");
-      node = model_code_el (b, node, "code", &item->agent);
-      reference (b, node, "originalText", agent_id);
-
-      if (reaction != NULL)
-        {
-          xmlNode *reaction_obs;
-
-          relationship = el (b, observation, "entryRelationship");
-          attr (relationship, "typeCode", "MFST");
-          reaction_obs = el (b, relationship, "observation");
-          attr (reaction_obs, "classCode", "OBS");
-          attr (reaction_obs, "moodCode", "EVN");
-          template_id (b, reaction_obs, TPL "3.1.5.1");
-          entry_id (b, reaction_obs);
-          code_el (b, reaction_obs, "code", "75321-0", OID_LOINC, "LOINC", "Obiettività clinica");
-          reference (b, reaction_obs, "text", reaction_id);
-          status_code (b, reaction_obs, "completed");
-          interval (b, reaction_obs, "effectiveTime", item->onset, NULL);
-          node = model_code_el (b, reaction_obs, "value", &item->reaction);
-          xsi_type (b, node, "CD");
-          reference (b, node, "originalText", reaction_id);
-        }
-      if (criticality_code (item->criticality) != NULL)
-        {
-          xmlNode *criticality;
-
-          relationship = el (b, observation, "entryRelationship");
-          attr (relationship, "typeCode", "SUBJ");
-          attr (relationship, "inversionInd", "true");
-          criticality = el (b, relationship, "observation");
-          attr (criticality, "classCode", "OBS");
-          attr (criticality, "moodCode", "EVN");
-          template_id (b, criticality, TPL "3.1.5.3");
-          code_el (b, criticality, "code", "SEV", OID_ACT_CODE, "ActCode", "Criticità");
-          reference (b, criticality, "text", row_id);
-          status_code (b, criticality, "completed");
-          node = code_el (b, criticality, "value", criticality_code (item->criticality), OID_OBS_VALUE,
-                          "ObservationValue", criticality_label (item->criticality));
-          xsi_type (b, node, "CD");
-        }
-      clinical_status (b, observation, !item->resolved);
-      if (!is_empty (item->comment))
-        comment_act (b, observation, comment_id);
-    }
+  section = section_new (b, body, &allergies_section);
+  narrative_paragraph (b, section, "allergie-assenza", text);
+  act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.1.1");
+  attr (el (b, act, "code"), "nullFlavor", "NA");
+  status_code (b, act, "active");
+  interval (b, act, "effectiveTime", NULL, NULL);
+  relationship = entry_relationship (b, act, "SUBJ", NULL);
+  observation = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.1.4");
+  code_el (b, observation, "code", "OINT", OID_ACT_CODE, "ObservationIntoleranceType", "Intolleranza");
+  reference (b, observation, "text", "allergie-assenza");
+  status_code (b, observation, "completed");
+  interval (b, observation, "effectiveTime", NULL, NULL);
+  typed_code_value (b, observation, "CD", known_none ? "no-known-allergies" : "no-allergy-info",
+                    "2.16.840.1.113883.11.22.9", "IPSNoAllergiesInfo",
+                    known_none ? "Nessuna allergia nota" : "Nessuna informazione sulle allergie");
 }
 
+static void
+write_medications_row (Builder       *b,
+                       const TableRow *row,
+                       gconstpointer  data)
+{
+  const SintesiPssMedication *item = data;
+  g_autofree char *product_id = g_strconcat (row->id, "-farmaco", NULL);
+  g_autofree char *product = code_label (&item->product);
+  g_autoptr(GString) posology = g_string_new (NULL);
+  xmlNode *administration;
+  xmlNode *node;
+
+  if (!is_empty (item->dose_value))
+    g_string_append_printf (posology, "%s %s", item->dose_value, item->dose_unit ? item->dose_unit : "");
+  if (!is_empty (item->period_value))
+    g_string_append_printf (posology, "%sogni %s %s", posology->len ? ", " : "", item->period_value,
+                            item->period_unit ? item->period_unit : "");
+  if (!is_empty (item->instructions))
+    g_string_append_printf (posology, "%s%s", posology->len ? "; " : "", item->instructions);
+
+  narrative_cell (b, row->tr, product_id, product);
+  narrative_cell (b, row->tr, NULL, or_dash (item->route.display));
+  narrative_cell (b, row->tr, NULL, or_dash (posology->str));
+  narrative_date_cell (b, row->tr, item->start);
+  narrative_date_cell (b, row->tr, item->end);
+
+  administration = section_entry (b, row->section, "substanceAdministration", "SBADM", "EVN", TPL "3.2.1");
+  reference (b, administration, "text", row->id);
+  status_code (b, administration, is_empty (item->end) ? "active" : "completed");
+  node = el (b, administration, "effectiveTime");
+  xsi_type (b, node, "IVL_TS");
+  value_attr_el (b, node, "low", item->start);
+  if (!is_empty (item->end))
+    value_attr_el (b, node, "high", item->end);
+  if (!is_empty (item->period_value))
+    {
+      xmlNode *period;
+
+      node = el (b, administration, "effectiveTime");
+      xsi_type (b, node, "PIVL_TS");
+      attr (node, "operator", "A");
+      attr (node, "institutionSpecified", "true");
+      period = el (b, node, "period");
+      attr (period, "value", item->period_value);
+      attr (period, "unit", item->period_unit);
+    }
+  code_el (b, administration, "routeCode", item->route.code, item->route.system, "RouteOfAdministration",
+           item->route.display);
+  if (!is_empty (item->dose_value))
+    {
+      node = el (b, administration, "doseQuantity");
+      attr (node, "value", item->dose_value);
+      attr (node, "unit", item->dose_unit);
+    }
+  node = el (b, el (b, administration, "consumable"), "manufacturedProduct");
+  attr (node, "classCode", "MANU");
+  template_id (b, node, TPL "3.2.2");
+  node = el (b, node, "manufacturedMaterial");
+  template_id (b, node, "2.16.840.1.113883.10.22.4.3");
+  node = model_code_el (b, node, "code", &item->product);
+  reference (b, node, "originalText", product_id);
+}
+
+static const SectionKind medications_section = {
+  "TERAPIE_FARMACOLOGICHE", TPL "2.2", "10160-0",
+  "Storia dell'uso di farmaci", "Terapie farmacologiche",
+  (const char * const []) { "Farmaco", "Via", "Posologia", "Dal", "Al", NULL },
+  "terapia", write_medications_row,
+};
+
+/* Always present: without items, an entry that says so (none known, or no information). */
 static void
 write_medications (Builder *b,
                    xmlNode *body)
 {
-  static const char * const headers[] = { "Farmaco", "Via", "Posologia", "Dal", "Al", NULL };
   GPtrArray *items = b->model->medications;
-  xmlNode *section = section_new (b, body, "TERAPIE_FARMACOLOGICHE", TPL "2.2", "10160-0",
-                                  "Storia dell'uso di farmaci", "Terapie farmacologiche");
-  xmlNode *tbody;
+  xmlNode *section;
+  xmlNode *administration;
+  xmlNode *material;
 
-  if (items->len == 0)
+  if (items->len > 0)
     {
-      xmlNode *administration;
-      xmlNode *material;
-
-      narrative_paragraph (b, section, "terapie-assenza", "Nessuna informazione su terapie farmacologiche.");
-      administration = el (b, el (b, section, "entry"), "substanceAdministration");
-      attr (administration, "classCode", "SBADM");
-      attr (administration, "moodCode", "EVN");
-      template_id (b, administration, TPL "3.2.3");
-      entry_id (b, administration);
-      code_el (b, administration, "code", "no-medication-info", "2.16.840.1.113883.11.22.15", "IPSNoMedsInfo",
-               "Nessuna informazione sui farmaci");
-      reference (b, administration, "text", "terapie-assenza");
-      status_code (b, administration, "completed");
-      material = el (b, el (b, el (b, administration, "consumable"), "manufacturedProduct"), "manufacturedMaterial");
-      attr (el (b, material, "code"), "nullFlavor", "NA");
+      write_table_section (b, body, &medications_section, items);
       return;
     }
 
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssMedication *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("terapia-%u", i + 1);
-      g_autofree char *product_id = g_strconcat (row_id, "-farmaco", NULL);
-      g_autofree char *product = code_label (&item->product);
-      g_autoptr(GString) posology = g_string_new (NULL);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *administration;
-      xmlNode *node;
-
-      if (!is_empty (item->dose_value))
-        g_string_append_printf (posology, "%s %s", item->dose_value, item->dose_unit ? item->dose_unit : "");
-      if (!is_empty (item->period_value))
-        g_string_append_printf (posology, "%sogni %s %s", posology->len ? ", " : "", item->period_value,
-                                item->period_unit ? item->period_unit : "");
-      if (!is_empty (item->instructions))
-        g_string_append_printf (posology, "%s%s", posology->len ? "; " : "", item->instructions);
-
-      narrative_cell (b, row, product_id, product);
-      narrative_cell (b, row, NULL, or_dash (item->route.display));
-      narrative_cell (b, row, NULL, or_dash (posology->str));
-      narrative_date_cell (b, row, item->start);
-      narrative_date_cell (b, row, item->end);
-
-      administration = el (b, el (b, section, "entry"), "substanceAdministration");
-      attr (administration, "classCode", "SBADM");
-      attr (administration, "moodCode", "EVN");
-      template_id (b, administration, TPL "3.2.1");
-      entry_id (b, administration);
-      reference (b, administration, "text", row_id);
-      status_code (b, administration, is_empty (item->end) ? "active" : "completed");
-      node = el (b, administration, "effectiveTime");
-      xsi_type (b, node, "IVL_TS");
-      value_attr_el (b, node, "low", item->start);
-      if (!is_empty (item->end))
-        value_attr_el (b, node, "high", item->end);
-      if (!is_empty (item->period_value))
-        {
-          xmlNode *period;
-
-          node = el (b, administration, "effectiveTime");
-          xsi_type (b, node, "PIVL_TS");
-          attr (node, "operator", "A");
-          attr (node, "institutionSpecified", "true");
-          period = el (b, node, "period");
-          attr (period, "value", item->period_value);
-          attr (period, "unit", item->period_unit);
-        }
-      code_el (b, administration, "routeCode", item->route.code, item->route.system, "RouteOfAdministration",
-               item->route.display);
-      if (!is_empty (item->dose_value))
-        {
-          node = el (b, administration, "doseQuantity");
-          attr (node, "value", item->dose_value);
-          attr (node, "unit", item->dose_unit);
-        }
-      node = el (b, el (b, administration, "consumable"), "manufacturedProduct");
-      attr (node, "classCode", "MANU");
-      template_id (b, node, TPL "3.2.2");
-      node = el (b, node, "manufacturedMaterial");
-      template_id (b, node, "2.16.840.1.113883.10.22.4.3");
-      node = model_code_el (b, node, "code", &item->product);
-      reference (b, node, "originalText", product_id);
-    }
+  section = section_new (b, body, &medications_section);
+  narrative_paragraph (b, section, "terapie-assenza", "Nessuna informazione su terapie farmacologiche.");
+  administration = section_entry (b, section, "substanceAdministration", "SBADM", "EVN", TPL "3.2.3");
+  code_el (b, administration, "code", "no-medication-info", "2.16.840.1.113883.11.22.15", "IPSNoMedsInfo",
+           "Nessuna informazione sui farmaci");
+  reference (b, administration, "text", "terapie-assenza");
+  status_code (b, administration, "completed");
+  material = el (b, el (b, el (b, administration, "consumable"), "manufacturedProduct"), "manufacturedMaterial");
+  attr (el (b, material, "code"), "nullFlavor", "NA");
 }
 
 static void
-write_vaccinations (Builder *b,
-                    xmlNode *body)
+write_vaccinations_row (Builder       *b,
+                        const TableRow *row,
+                        gconstpointer  data)
 {
-  static const char * const headers[] = { "Vaccino", "Data", "Dose", "Lotto", "Copertura fino al", NULL };
-  GPtrArray *items = b->model->vaccinations;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssVaccination *item = data;
+  g_autofree char *vaccine_id = g_strconcat (row->id, "-vaccino", NULL);
+  g_autofree char *vaccine = code_label (&item->vaccine);
+  xmlNode *administration;
+  xmlNode *material;
+  xmlNode *node;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "VACCINAZIONI", TPL "2.3", "11369-6", "Storia di immunizzazioni", "Vaccinazioni");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
+  narrative_cell (b, row->tr, vaccine_id, vaccine);
+  narrative_date_cell (b, row->tr, item->date);
+  narrative_cell (b, row->tr, NULL, or_dash (item->dose_number));
+  narrative_cell (b, row->tr, NULL, item->lot);
+  narrative_date_cell (b, row->tr, item->valid_until);
+
+  administration = section_entry (b, row->section, "substanceAdministration", "SBADM", "EVN", TPL "3.3.1");
+  code_el (b, administration, "code", "IMMUNIZ", OID_ACT_CODE, "ActCode", "Vaccinazione");
+  reference (b, administration, "text", row->id);
+  status_code (b, administration, "completed");
+  value_attr_el (b, administration, "effectiveTime", item->date);
+  if (!is_empty (item->route.code))
+    code_el (b, administration, "routeCode", item->route.code, item->route.system, "RouteOfAdministration",
+             item->route.display);
+  node = el (b, el (b, administration, "consumable"), "manufacturedProduct");
+  attr (node, "classCode", "MANU");
+  template_id (b, node, TPL "3.3.2");
+  material = el (b, node, "manufacturedMaterial");
+  node = model_code_el (b, material, "code", &item->vaccine);
+  reference (b, node, "originalText", vaccine_id);
+  text_el (b, material, "lotNumberText", item->lot);
+
+  if (!is_empty (item->valid_until))
     {
-      const SintesiPssVaccination *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("vaccinazione-%u", i + 1);
-      g_autofree char *vaccine_id = g_strconcat (row_id, "-vaccino", NULL);
-      g_autofree char *vaccine = code_label (&item->vaccine);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *administration;
-      xmlNode *material;
-      xmlNode *node;
+      xmlNode *relationship = entry_relationship (b, administration, "REFR", NULL);
+      xmlNode *coverage;
 
-      narrative_cell (b, row, vaccine_id, vaccine);
-      narrative_date_cell (b, row, item->date);
-      narrative_cell (b, row, NULL, or_dash (item->dose_number));
-      narrative_cell (b, row, NULL, item->lot);
-      narrative_date_cell (b, row, item->valid_until);
+      coverage = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.3.3");
+      loinc_code (b, coverage, "59781-5", "Validità della dose");
+      status_code (b, coverage, "completed");
+      node = el (b, coverage, "value");
+      xsi_type (b, node, "IVL_TS");
+      value_attr_el (b, node, "high", item->valid_until);
+    }
+  if (!is_empty (item->dose_number))
+    {
+      xmlNode *relationship = entry_relationship (b, administration, "SUBJ", NULL);
+      xmlNode *dose;
 
-      administration = el (b, el (b, section, "entry"), "substanceAdministration");
-      attr (administration, "classCode", "SBADM");
-      attr (administration, "moodCode", "EVN");
-      template_id (b, administration, TPL "3.3.1");
-      entry_id (b, administration);
-      code_el (b, administration, "code", "IMMUNIZ", OID_ACT_CODE, "ActCode", "Vaccinazione");
-      reference (b, administration, "text", row_id);
-      status_code (b, administration, "completed");
-      value_attr_el (b, administration, "effectiveTime", item->date);
-      if (!is_empty (item->route.code))
-        code_el (b, administration, "routeCode", item->route.code, item->route.system, "RouteOfAdministration",
-                 item->route.display);
-      node = el (b, el (b, administration, "consumable"), "manufacturedProduct");
-      attr (node, "classCode", "MANU");
-      template_id (b, node, TPL "3.3.2");
-      material = el (b, node, "manufacturedMaterial");
-      node = model_code_el (b, material, "code", &item->vaccine);
-      reference (b, node, "originalText", vaccine_id);
-      text_el (b, material, "lotNumberText", item->lot);
-
-      if (!is_empty (item->valid_until))
-        {
-          xmlNode *relationship = el (b, administration, "entryRelationship");
-          xmlNode *coverage;
-
-          attr (relationship, "typeCode", "REFR");
-          coverage = el (b, relationship, "observation");
-          attr (coverage, "classCode", "OBS");
-          attr (coverage, "moodCode", "EVN");
-          template_id (b, coverage, TPL "3.3.3");
-          code_el (b, coverage, "code", "59781-5", OID_LOINC, "LOINC", "Validità della dose");
-          status_code (b, coverage, "completed");
-          node = el (b, coverage, "value");
-          xsi_type (b, node, "IVL_TS");
-          value_attr_el (b, node, "high", item->valid_until);
-        }
-      if (!is_empty (item->dose_number))
-        {
-          xmlNode *relationship = el (b, administration, "entryRelationship");
-          xmlNode *dose;
-
-          attr (relationship, "typeCode", "SUBJ");
-          dose = el (b, relationship, "observation");
-          attr (dose, "classCode", "OBS");
-          attr (dose, "moodCode", "EVN");
-          template_id (b, dose, TPL "3.3.4");
-          code_el (b, dose, "code", "30973-2", OID_LOINC, "LOINC", "Numero dose");
-          status_code (b, dose, "completed");
-          node = el (b, dose, "value");
-          xsi_type (b, node, "INT");
-          attr (node, "value", item->dose_number);
-        }
+      dose = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.3.4");
+      loinc_code (b, dose, "30973-2", "Numero dose");
+      status_code (b, dose, "completed");
+      integer_value (b, dose, item->dose_number);
     }
 }
 
+static const SectionKind vaccinations_section = {
+  "VACCINAZIONI", TPL "2.3", "11369-6",
+  "Storia di immunizzazioni", "Vaccinazioni",
+  (const char * const []) { "Vaccino", "Data", "Dose", "Lotto", "Copertura fino al", NULL },
+  "vaccinazione", write_vaccinations_row,
+};
+
+static void
+write_problems_row (Builder       *b,
+                    const TableRow *row,
+                    gconstpointer  data)
+{
+  const SintesiPssProblem *item = data;
+  g_autofree char *problem_id = g_strconcat (row->id, "-diagnosi", NULL);
+  g_autofree char *comment_id = g_strconcat (row->id, "-nota", NULL);
+  g_autofree char *problem = code_label (&item->problem);
+  const char *high = item->resolved ? item->end : NULL;
+  xmlNode *act;
+  xmlNode *relationship;
+  xmlNode *observation;
+
+  narrative_cell (b, row->tr, problem_id, problem);
+  narrative_cell (b, row->tr, NULL, item->resolved ? "Risolto" : "Attivo");
+  narrative_cell (b, row->tr, NULL, item->chronic ? "Cronico" : "Acuto");
+  narrative_cell (b, row->tr, NULL, criticality_label (item->severity));
+  narrative_date_cell (b, row->tr, item->onset);
+  narrative_date_cell (b, row->tr, high);
+  narrative_cell (b, row->tr, is_empty (item->comment) ? NULL : comment_id, or_dash (item->comment));
+
+  act = section_entry (b, row->section, "act", "ACT", "EVN", TPL "3.4.1");
+  attr (el (b, act, "code"), "nullFlavor", "NA");
+  status_code (b, act, item->resolved ? "completed" : "active");
+  interval (b, act, "effectiveTime", item->onset, high);
+
+  relationship = entry_relationship (b, act, "SUBJ", "false");
+  observation = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.2");
+  loinc_code (b, observation, "75326-9", "Problema");
+  reference (b, observation, "text", row->id);
+  status_code (b, observation, "completed");
+  interval (b, observation, "effectiveTime", item->onset, high);
+  coded_value (b, observation, &item->problem, problem_id);
+
+  if (criticality_code (item->severity) != NULL)
+    severity_observation (b, entry_relationship (b, observation, "REFR", "false"), TPL "3.4.4", "Gravità",
+                          item->severity, row->id);
+  clinical_status (b, observation, !item->resolved);
+  {
+    xmlNode *course;
+
+    relationship = entry_relationship (b, observation, "REFR", "false");
+    course = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.5");
+    loinc_code (b, course, "89261-2", "Decorso clinico");
+    status_code (b, course, "completed");
+    typed_code_value (b, course, "CE", item->chronic ? "LA28752-6" : "LA18821-1", OID_LOINC,
+                      "LOINC", item->chronic ? "Chronic" : "Acute");
+  }
+  if (!is_empty (item->comment))
+    comment_act (b, observation, comment_id);
+}
+
+static const SectionKind problems_section = {
+  "LISTA_PROBLEMI", TPL "2.4", "11450-4",
+  "Lista dei problemi", "Lista dei Problemi",
+  (const char * const []) { "Problema", "Stato", "Decorso", "Gravità", "Dal", "Al", "Note", NULL },
+  "problema", write_problems_row,
+};
+
+/* Always present: without items, an entry that says so (none known, or no information). */
 static void
 write_problems (Builder *b,
                 xmlNode *body)
 {
-  static const char * const headers[] = { "Problema", "Stato", "Decorso", "Gravità", "Dal", "Al", "Note", NULL };
   GPtrArray *items = b->model->problems;
-  xmlNode *section = section_new (b, body, "LISTA_PROBLEMI", TPL "2.4", "11450-4", "Lista dei problemi",
-                                  "Lista dei Problemi");
-  xmlNode *tbody;
+  xmlNode *section;
+  xmlNode *act;
+  xmlNode *relationship;
+  xmlNode *observation;
 
-  if (items->len == 0)
+  if (items->len > 0)
     {
-      xmlNode *act;
-      xmlNode *relationship;
-      xmlNode *observation;
-      xmlNode *value;
-
-      narrative_paragraph (b, section, "problemi-assenza", "Nessun problema noto.");
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.4.1");
-      entry_id (b, act);
-      attr (el (b, act, "code"), "nullFlavor", "NA");
-      status_code (b, act, "active");
-      interval (b, act, "effectiveTime", NULL, NULL);
-      relationship = el (b, act, "entryRelationship");
-      attr (relationship, "typeCode", "SUBJ");
-      attr (relationship, "inversionInd", "false");
-      observation = el (b, relationship, "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.4.2");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "75326-9", OID_LOINC, "LOINC", "Problema");
-      reference (b, observation, "text", "problemi-assenza");
-      status_code (b, observation, "completed");
-      interval (b, observation, "effectiveTime", NULL, NULL);
-      value = code_el (b, observation, "value", "no-known-problems", "2.16.840.1.113883.11.22.17", "IPSNoProbsInfos",
-                       "Nessun problema noto");
-      xsi_type (b, value, "CD");
+      write_table_section (b, body, &problems_section, items);
       return;
     }
 
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
+  section = section_new (b, body, &problems_section);
+  narrative_paragraph (b, section, "problemi-assenza", "Nessun problema noto.");
+  act = section_entry (b, section, "act", "ACT", "EVN", TPL "3.4.1");
+  attr (el (b, act, "code"), "nullFlavor", "NA");
+  status_code (b, act, "active");
+  interval (b, act, "effectiveTime", NULL, NULL);
+  relationship = entry_relationship (b, act, "SUBJ", "false");
+  observation = identified_statement (b, relationship, "observation", "OBS", "EVN", TPL "3.4.2");
+  loinc_code (b, observation, "75326-9", "Problema");
+  reference (b, observation, "text", "problemi-assenza");
+  status_code (b, observation, "completed");
+  interval (b, observation, "effectiveTime", NULL, NULL);
+  typed_code_value (b, observation, "CD", "no-known-problems", "2.16.840.1.113883.11.22.17",
+                    "IPSNoProbsInfos", "Nessun problema noto");
+}
+
+static void
+write_family_history_row (Builder       *b,
+                          const TableRow *row,
+                          gconstpointer  data)
+{
+  const SintesiPssFamilyHistory *item = data;
+  g_autofree char *condition_id = g_strconcat (row->id, "-patologia", NULL);
+  g_autofree char *condition = code_label (&item->condition);
+  g_autofree char *onset = item->onset_age ? g_strdup_printf ("%s anni", item->onset_age) : NULL;
+  g_autofree char *death = item->death_age ? g_strdup_printf ("%s anni", item->death_age) : NULL;
+  xmlNode *organizer;
+  xmlNode *related;
+  xmlNode *observation;
+  xmlNode *node;
+  const char *ages[2] = { item->onset_age, item->death_age };
+  static const char * const age_codes[2] = { "35267-4", "39016-1" };
+  static const char * const age_names[2] = { "Età diagnosi patologia", "Età decesso" };
+
+  narrative_cell (b, row->tr, NULL, or_dash (item->relative.display));
+  narrative_cell (b, row->tr, condition_id, condition);
+  narrative_cell (b, row->tr, NULL, or_dash (onset));
+  narrative_cell (b, row->tr, NULL, or_dash (death));
+
+  organizer = section_entry (b, row->section, "organizer", "CLUSTER", "EVN", TPL "3.16.1");
+  loinc_code (b, organizer, "10157-6", "Storia di malattie di membri familiari");
+  status_code (b, organizer, "completed");
+  node = el (b, organizer, "subject");
+  attr (node, "typeCode", "SBJ");
+  related = el (b, node, "relatedSubject");
+  attr (related, "classCode", "PRS");
+  code_el (b, related, "code", item->relative.code, item->relative.system, "RoleCode", item->relative.display);
+  if (!is_empty (item->relative_sex))
+    code_el (b, el (b, related, "subject"), "administrativeGenderCode", item->relative_sex, OID_GENDER,
+             "HL7 AdministrativeGender", strcmp (item->relative_sex, "F") == 0 ? "Femmina" : "Maschio");
+
+  observation = identified_statement (b, el (b, organizer, "component"), "observation", "OBS", "EVN", TPL "3.16.2");
+  loinc_code (b, observation, "52797-8", "Diagnosi codice ICD");
+  reference (b, observation, "text", row->id);
+  status_code (b, observation, "completed");
+  coded_value (b, observation, &item->condition, condition_id);
+  for (int k = 0; k < 2; k++)
     {
-      const SintesiPssProblem *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("problema-%u", i + 1);
-      g_autofree char *problem_id = g_strconcat (row_id, "-diagnosi", NULL);
-      g_autofree char *comment_id = g_strconcat (row_id, "-nota", NULL);
-      g_autofree char *problem = code_label (&item->problem);
-      const char *high = item->resolved ? item->end : NULL;
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *act;
       xmlNode *relationship;
-      xmlNode *observation;
-      xmlNode *node;
+      xmlNode *age;
 
-      narrative_cell (b, row, problem_id, problem);
-      narrative_cell (b, row, NULL, item->resolved ? "Risolto" : "Attivo");
-      narrative_cell (b, row, NULL, item->chronic ? "Cronico" : "Acuto");
-      narrative_cell (b, row, NULL, criticality_label (item->severity));
-      narrative_date_cell (b, row, item->onset);
-      narrative_date_cell (b, row, high);
-      narrative_cell (b, row, is_empty (item->comment) ? NULL : comment_id, or_dash (item->comment));
-
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.4.1");
-      entry_id (b, act);
-      attr (el (b, act, "code"), "nullFlavor", "NA");
-      status_code (b, act, item->resolved ? "completed" : "active");
-      interval (b, act, "effectiveTime", item->onset, high);
-
-      relationship = el (b, act, "entryRelationship");
-      attr (relationship, "typeCode", "SUBJ");
-      attr (relationship, "inversionInd", "false");
-      observation = el (b, relationship, "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.4.2");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "75326-9", OID_LOINC, "LOINC", "Problema");
-      reference (b, observation, "text", row_id);
-      status_code (b, observation, "completed");
-      interval (b, observation, "effectiveTime", item->onset, high);
-      node = model_code_el (b, observation, "value", &item->problem);
-      xsi_type (b, node, "CD");
-      reference (b, node, "originalText", problem_id);
-
-      if (criticality_code (item->severity) != NULL)
-        {
-          xmlNode *severity;
-
-          relationship = el (b, observation, "entryRelationship");
-          attr (relationship, "typeCode", "REFR");
-          attr (relationship, "inversionInd", "false");
-          severity = el (b, relationship, "observation");
-          attr (severity, "classCode", "OBS");
-          attr (severity, "moodCode", "EVN");
-          template_id (b, severity, TPL "3.4.4");
-          code_el (b, severity, "code", "SEV", OID_ACT_CODE, "ActCode", "Gravità");
-          reference (b, severity, "text", row_id);
-          status_code (b, severity, "completed");
-          node = code_el (b, severity, "value", criticality_code (item->severity), OID_OBS_VALUE, "ObservationValue",
-                          criticality_label (item->severity));
-          xsi_type (b, node, "CD");
-        }
-      clinical_status (b, observation, !item->resolved);
-      {
-        xmlNode *course;
-
-        relationship = el (b, observation, "entryRelationship");
-        attr (relationship, "typeCode", "REFR");
-        attr (relationship, "inversionInd", "false");
-        course = el (b, relationship, "observation");
-        attr (course, "classCode", "OBS");
-        attr (course, "moodCode", "EVN");
-        template_id (b, course, TPL "3.4.5");
-        code_el (b, course, "code", "89261-2", OID_LOINC, "LOINC", "Decorso clinico");
-        status_code (b, course, "completed");
-        node = code_el (b, course, "value", item->chronic ? "LA28752-6" : "LA18821-1", OID_LOINC, "LOINC",
-                        item->chronic ? "Chronic" : "Acute");
-        xsi_type (b, node, "CE");
-      }
-      if (!is_empty (item->comment))
-        comment_act (b, observation, comment_id);
+      if (is_empty (ages[k]))
+        continue;
+      relationship = entry_relationship (b, observation, "SUBJ", NULL);
+      age = statement (b, relationship, "observation", "OBS", "EVN", TPL "3.16.3");
+      loinc_code (b, age, age_codes[k], age_names[k]);
+      status_code (b, age, "completed");
+      quantity_value (b, age, ages[k], "a");
     }
 }
 
+static const SectionKind family_history_section = {
+  "ANAMNESI_FAMILIARE", TPL "2.16", "10157-6",
+  "Storia di malattie di membri familiari", "Anamnesi Familiare",
+  (const char * const []) { "Familiare", "Patologia", "Età all'insorgenza", "Età al decesso", NULL },
+  "anamnesi", write_family_history_row,
+};
+
+/* Always present: without items, an entry that says so (none known, or no information). */
 static void
 write_family_history (Builder *b,
                       xmlNode *body)
 {
-  static const char * const headers[] = { "Familiare", "Patologia", "Età all'insorgenza", "Età al decesso", NULL };
   GPtrArray *items = b->model->family_history;
-  xmlNode *section = section_new (b, body, "ANAMNESI_FAMILIARE", TPL "2.16", "10157-6",
-                                  "Storia di malattie di membri familiari", "Anamnesi Familiare");
-  xmlNode *tbody;
+  xmlNode *section;
+  xmlNode *observation;
 
-  if (items->len == 0)
+  if (items->len > 0)
     {
-      xmlNode *observation;
-      xmlNode *value;
-
-      narrative_paragraph (b, section, "anamnesi-assenza", "Nessuna informazione sull'anamnesi familiare.");
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.16.4");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "75326-9", OID_LOINC, "LOINC", "Problema");
-      reference (b, observation, "text", "anamnesi-assenza");
-      status_code (b, observation, "completed");
-      value = code_el (b, observation, "value", "no-problem-info", "2.16.840.1.113883.11.22.17", "IPSNoProbsInfos",
-                       "Nessuna informazione sull'anamnesi familiare");
-      xsi_type (b, value, "CD");
+      write_table_section (b, body, &family_history_section, items);
       return;
     }
 
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssFamilyHistory *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("anamnesi-%u", i + 1);
-      g_autofree char *condition_id = g_strconcat (row_id, "-patologia", NULL);
-      g_autofree char *condition = code_label (&item->condition);
-      g_autofree char *onset = item->onset_age ? g_strdup_printf ("%s anni", item->onset_age) : NULL;
-      g_autofree char *death = item->death_age ? g_strdup_printf ("%s anni", item->death_age) : NULL;
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *organizer;
-      xmlNode *related;
-      xmlNode *observation;
-      xmlNode *node;
-      const char *ages[2] = { item->onset_age, item->death_age };
-      static const char * const age_codes[2] = { "35267-4", "39016-1" };
-      static const char * const age_names[2] = { "Età diagnosi patologia", "Età decesso" };
-
-      narrative_cell (b, row, NULL, or_dash (item->relative.display));
-      narrative_cell (b, row, condition_id, condition);
-      narrative_cell (b, row, NULL, or_dash (onset));
-      narrative_cell (b, row, NULL, or_dash (death));
-
-      organizer = el (b, el (b, section, "entry"), "organizer");
-      attr (organizer, "classCode", "CLUSTER");
-      attr (organizer, "moodCode", "EVN");
-      template_id (b, organizer, TPL "3.16.1");
-      entry_id (b, organizer);
-      code_el (b, organizer, "code", "10157-6", OID_LOINC, "LOINC", "Storia di malattie di membri familiari");
-      status_code (b, organizer, "completed");
-      node = el (b, organizer, "subject");
-      attr (node, "typeCode", "SBJ");
-      related = el (b, node, "relatedSubject");
-      attr (related, "classCode", "PRS");
-      code_el (b, related, "code", item->relative.code, item->relative.system, "RoleCode", item->relative.display);
-      if (!is_empty (item->relative_sex))
-        code_el (b, el (b, related, "subject"), "administrativeGenderCode", item->relative_sex, OID_GENDER,
-                 "HL7 AdministrativeGender", strcmp (item->relative_sex, "F") == 0 ? "Femmina" : "Maschio");
-
-      observation = el (b, el (b, organizer, "component"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.16.2");
-      entry_id (b, observation);
-      code_el (b, observation, "code", "52797-8", OID_LOINC, "LOINC", "Diagnosi codice ICD");
-      reference (b, observation, "text", row_id);
-      status_code (b, observation, "completed");
-      node = model_code_el (b, observation, "value", &item->condition);
-      xsi_type (b, node, "CD");
-      reference (b, node, "originalText", condition_id);
-      for (int k = 0; k < 2; k++)
-        {
-          xmlNode *relationship;
-          xmlNode *age;
-
-          if (is_empty (ages[k]))
-            continue;
-          relationship = el (b, observation, "entryRelationship");
-          attr (relationship, "typeCode", "SUBJ");
-          age = el (b, relationship, "observation");
-          attr (age, "classCode", "OBS");
-          attr (age, "moodCode", "EVN");
-          template_id (b, age, TPL "3.16.3");
-          code_el (b, age, "code", age_codes[k], OID_LOINC, "LOINC", age_names[k]);
-          status_code (b, age, "completed");
-          node = el (b, age, "value");
-          xsi_type (b, node, "PQ");
-          attr (node, "value", ages[k]);
-          attr (node, "unit", "a");
-        }
-    }
+  section = section_new (b, body, &family_history_section);
+  narrative_paragraph (b, section, "anamnesi-assenza", "Nessuna informazione sull'anamnesi familiare.");
+  observation = section_entry (b, section, "observation", "OBS", "EVN", TPL "3.16.4");
+  loinc_code (b, observation, "75326-9", "Problema");
+  reference (b, observation, "text", "anamnesi-assenza");
+  status_code (b, observation, "completed");
+  typed_code_value (b, observation, "CD", "no-problem-info", "2.16.840.1.113883.11.22.17",
+                    "IPSNoProbsInfos", "Nessuna informazione sull'anamnesi familiare");
 }
 
 static void
-write_lifestyle (Builder *b,
-                 xmlNode *body)
+write_lifestyle_row (Builder       *b,
+                     const TableRow *row,
+                     gconstpointer  data)
 {
-  static const char * const headers[] = { "Fattore", "Valore", "Data", NULL };
-  GPtrArray *items = b->model->lifestyle;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssLifestyle *item = data;
+  g_autofree char *value_id = g_strconcat (row->id, "-valore", NULL);
+  gboolean coded = !is_empty (item->value.code);
+  xmlNode *observation;
+  xmlNode *node;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "STILE_DI_VITA", TPL "2.6", "29762-2", "Stile di vita", "Stile di vita");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
+  narrative_cell (b, row->tr, NULL, or_dash (item->observation.display));
+  narrative_cell (b, row->tr, value_id, coded ? or_dash (item->value.display) : item->text);
+  narrative_date_cell (b, row->tr, item->date);
+
+  observation = dated_observation (b, row, TPL "3.6.1", &item->observation, item->date);
+  if (coded)
     {
-      const SintesiPssLifestyle *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("stile-%u", i + 1);
-      g_autofree char *value_id = g_strconcat (row_id, "-valore", NULL);
-      gboolean coded = !is_empty (item->value.code);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *observation;
-      xmlNode *node;
-
-      narrative_cell (b, row, NULL, or_dash (item->observation.display));
-      narrative_cell (b, row, value_id, coded ? or_dash (item->value.display) : item->text);
-      narrative_date_cell (b, row, item->date);
-
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.6.1");
-      entry_id (b, observation);
-      model_code_el (b, observation, "code", &item->observation);
-      reference (b, observation, "text", row_id);
-      status_code (b, observation, "completed");
-      value_attr_el (b, observation, "effectiveTime", item->date);
-      if (coded)
-        {
-          node = model_code_el (b, observation, "value", &item->value);
-          xsi_type (b, node, "CD");
-          reference (b, node, "originalText", value_id);
-        }
-      else
-        {
-          node = text_el (b, observation, "value", item->text);
-          xsi_type (b, node, "ST");
-        }
+      coded_value (b, observation, &item->value, value_id);
+    }
+  else
+    {
+      node = text_el (b, observation, "value", item->text);
+      xsi_type (b, node, "ST");
     }
 }
 
+static const SectionKind lifestyle_section = {
+  "STILE_DI_VITA", TPL "2.6", "29762-2",
+  "Stile di vita", "Stile di vita",
+  (const char * const []) { "Fattore", "Valore", "Data", NULL },
+  "stile", write_lifestyle_row,
+};
+
 static void
-write_vital_signs (Builder *b,
-                   xmlNode *body)
+write_vital_signs_row (Builder       *b,
+                       const TableRow *row,
+                       gconstpointer  data)
 {
-  static const char * const headers[] = { "Parametro", "Valore", "Data", NULL };
-  GPtrArray *items = b->model->vital_signs;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssVitalSign *item = data;
+  g_autofree char *value = g_strdup_printf ("%s %s", item->value, item->unit);
+  xmlNode *observation;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "PARAMETRI_VITALI", TPL "2.8", "8716-3", "Parametri vitali", "Parametri vitali");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssVitalSign *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("parametro-%u", i + 1);
-      g_autofree char *value = g_strdup_printf ("%s %s", item->value, item->unit);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *observation;
-      xmlNode *node;
+  narrative_cell (b, row->tr, NULL, or_dash (item->parameter.display));
+  narrative_cell (b, row->tr, NULL, value);
+  narrative_date_cell (b, row->tr, item->date);
 
-      narrative_cell (b, row, NULL, or_dash (item->parameter.display));
-      narrative_cell (b, row, NULL, value);
-      narrative_date_cell (b, row, item->date);
-
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.8.2");
-      entry_id (b, observation);
-      model_code_el (b, observation, "code", &item->parameter);
-      reference (b, observation, "text", row_id);
-      status_code (b, observation, "completed");
-      value_attr_el (b, observation, "effectiveTime", item->date);
-      node = el (b, observation, "value");
-      xsi_type (b, node, "PQ");
-      attr (node, "value", item->value);
-      attr (node, "unit", item->unit);
-    }
+  observation = dated_observation (b, row, TPL "3.8.2", &item->parameter, item->date);
+  quantity_value (b, observation, item->value, item->unit);
 }
 
+static const SectionKind vital_signs_section = {
+  "PARAMETRI_VITALI", TPL "2.8", "8716-3",
+  "Parametri vitali", "Parametri vitali",
+  (const char * const []) { "Parametro", "Valore", "Data", NULL },
+  "parametro", write_vital_signs_row,
+};
+
 static void
-write_devices (Builder *b,
-               xmlNode *body)
+write_devices_row (Builder       *b,
+                   const TableRow *row,
+                   gconstpointer  data)
 {
-  static const char * const headers[] = { "Dispositivo", "Data", NULL };
-  GPtrArray *items = b->model->devices;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssDevice *item = data;
+  g_autofree char *device = code_label (&item->device);
+  xmlNode *supply;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "PROTESI_IMPIANTI_AUSILI", TPL "2.9", "46264-8", "Storia di uso di dispositivi medici",
-                         "Protesi, impianti e ausili");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssDevice *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("dispositivo-%u", i + 1);
-      g_autofree char *device = code_label (&item->device);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *supply;
+  narrative_cell (b, row->tr, NULL, device);
+  narrative_date_cell (b, row->tr, item->date);
 
-      narrative_cell (b, row, NULL, device);
-      narrative_date_cell (b, row, item->date);
-
-      supply = el (b, el (b, section, "entry"), "supply");
-      attr (supply, "classCode", "SPLY");
-      attr (supply, "moodCode", "EVN");
-      template_id (b, supply, TPL "3.9.1");
-      entry_id (b, supply);
-      code_el (b, supply, "code", item->device.code, item->device.system, "CND", item->device.display);
-      reference (b, supply, "text", row_id);
-      value_attr_el (b, supply, "effectiveTime", item->date);
-    }
+  supply = section_entry (b, row->section, "supply", "SPLY", "EVN", TPL "3.9.1");
+  code_el (b, supply, "code", item->device.code, item->device.system, "CND", item->device.display);
+  reference (b, supply, "text", row->id);
+  value_attr_el (b, supply, "effectiveTime", item->date);
 }
 
+static const SectionKind devices_section = {
+  "PROTESI_IMPIANTI_AUSILI", TPL "2.9", "46264-8",
+  "Storia di uso di dispositivi medici", "Protesi, impianti e ausili",
+  (const char * const []) { "Dispositivo", "Data", NULL },
+  "dispositivo", write_devices_row,
+};
+
 static void
-write_care_plan (Builder *b,
-                 xmlNode *body)
+write_care_plan_row (Builder       *b,
+                     const TableRow *row,
+                     gconstpointer  data)
 {
-  static const char * const headers[] = { "Prestazione prevista", "Data prevista", NULL };
-  GPtrArray *items = b->model->care_plan;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssCarePlanItem *item = data;
+  g_autofree char *exam = code_label (&item->exam);
+  xmlNode *observation;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "PIANI_CURA", TPL "2.10", "18776-5", "Piano di cura", "Piani di cura");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssCarePlanItem *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("piano-%u", i + 1);
-      g_autofree char *exam = code_label (&item->exam);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *observation;
+  narrative_cell (b, row->tr, NULL, exam);
+  narrative_date_cell (b, row->tr, item->date);
 
-      narrative_cell (b, row, NULL, exam);
-      narrative_date_cell (b, row, item->date);
-
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "RQO");
-      template_id (b, observation, TPL "3.10.1");
-      entry_id (b, observation);
-      model_code_el (b, observation, "code", &item->exam);
-      reference (b, observation, "text", row_id);
-      value_attr_el (b, observation, "effectiveTime", item->date);
-    }
+  observation = section_entry (b, row->section, "observation", "OBS", "RQO", TPL "3.10.1");
+  model_code_el (b, observation, "code", &item->exam);
+  reference (b, observation, "text", row->id);
+  value_attr_el (b, observation, "effectiveTime", item->date);
 }
 
+static const SectionKind care_plan_section = {
+  "PIANI_CURA", TPL "2.10", "18776-5",
+  "Piano di cura", "Piani di cura",
+  (const char * const []) { "Prestazione prevista", "Data prevista", NULL },
+  "piano", write_care_plan_row,
+};
+
 static void
-write_procedures (Builder *b,
-                  xmlNode *body)
+write_procedures_row (Builder       *b,
+                      const TableRow *row,
+                      gconstpointer  data)
 {
-  static const char * const headers[] = { "Procedura", "Dal", "Al", NULL };
-  GPtrArray *items = b->model->procedures;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssProcedure *item = data;
+  g_autofree char *procedure = code_label (&item->procedure);
+  /* ERRORE-b244: a procedure's effectiveTime has both low and high. */
+  const char *end = is_empty (item->end) ? item->start : item->end;
+  xmlNode *node;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "TRATTAMENTI_PROCEDURE_TERAPEUTICHE_CHIRURGICHE_DIAGNOSTICHE", TPL "2.11", "47519-4",
-                         "Storia di procedure", "Trattamenti e procedure terapeutiche, chirurgiche e diagnostiche");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssProcedure *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("procedura-%u", i + 1);
-      g_autofree char *procedure = code_label (&item->procedure);
-      /* ERRORE-b244: a procedure's effectiveTime has both low and high. */
-      const char *end = is_empty (item->end) ? item->start : item->end;
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *node;
+  narrative_cell (b, row->tr, NULL, procedure);
+  narrative_date_cell (b, row->tr, item->start);
+  narrative_date_cell (b, row->tr, end);
 
-      narrative_cell (b, row, NULL, procedure);
-      narrative_date_cell (b, row, item->start);
-      narrative_date_cell (b, row, end);
-
-      node = el (b, el (b, section, "entry"), "procedure");
-      attr (node, "classCode", "PROC");
-      attr (node, "moodCode", "EVN");
-      template_id (b, node, TPL "3.11.1");
-      entry_id (b, node);
-      model_code_el (b, node, "code", &item->procedure);
-      reference (b, node, "text", row_id);
-      status_code (b, node, "completed");
-      interval (b, node, "effectiveTime", item->start, end);
-    }
+  node = section_entry (b, row->section, "procedure", "PROC", "EVN", TPL "3.11.1");
+  model_code_el (b, node, "code", &item->procedure);
+  reference (b, node, "text", row->id);
+  status_code (b, node, "completed");
+  interval (b, node, "effectiveTime", item->start, end);
 }
 
+static const SectionKind procedures_section = {
+  "TRATTAMENTI_PROCEDURE_TERAPEUTICHE_CHIRURGICHE_DIAGNOSTICHE", TPL "2.11", "47519-4",
+  "Storia di procedure", "Trattamenti e procedure terapeutiche, chirurgiche e diagnostiche",
+  (const char * const []) { "Procedura", "Dal", "Al", NULL },
+  "procedura", write_procedures_row,
+};
+
 static void
-write_functional_status (Builder *b,
-                         xmlNode *body)
+write_functional_status_row (Builder       *b,
+                             const TableRow *row,
+                             gconstpointer  data)
 {
-  static const char * const headers[] = { "Valutazione", "Esito", "Data", NULL };
-  GPtrArray *items = b->model->functional_status;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssFunctionalStatus *item = data;
+  g_autofree char *regime_id = g_strconcat (row->id, "-regime", NULL);
+  xmlNode *organizer;
+  xmlNode *observation;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "STATO_FUNZIONALE_PAZIENTE", TPL "2.13", "47420-5",
-                         "Nota di valutazione dello stato funzionale", "Stato funzionale del paziente");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
+  narrative_cell (b, row->tr, NULL, "Capacità motoria");
+  narrative_cell (b, row->tr, NULL, or_dash (item->motor_capacity.display));
+  narrative_date_cell (b, row->tr, item->date);
+  if (!is_empty (item->care_regime.code))
     {
-      const SintesiPssFunctionalStatus *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("funzionale-%u", i + 1);
-      g_autofree char *regime_id = g_strconcat (row_id, "-regime", NULL);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *organizer;
-      xmlNode *observation;
-      xmlNode *node;
+      xmlNode *regime_row = narrative_row (b, row->tbody, regime_id);
 
-      narrative_cell (b, row, NULL, "Capacità motoria");
-      narrative_cell (b, row, NULL, or_dash (item->motor_capacity.display));
-      narrative_date_cell (b, row, item->date);
-      if (!is_empty (item->care_regime.code))
-        {
-          row = narrative_row (b, tbody, regime_id);
-          narrative_cell (b, row, NULL, "Regime di assistenza");
-          narrative_cell (b, row, NULL, or_dash (item->care_regime.display));
-          narrative_date_cell (b, row, item->date);
-        }
+      narrative_cell (b, regime_row, NULL, "Regime di assistenza");
+      narrative_cell (b, regime_row, NULL, or_dash (item->care_regime.display));
+      narrative_date_cell (b, regime_row, item->date);
+    }
 
-      organizer = el (b, el (b, section, "entry"), "organizer");
-      attr (organizer, "classCode", "BATTERY");
-      attr (organizer, "moodCode", "EVN");
-      template_id (b, organizer, TPL "3.14.1");
-      entry_id (b, organizer);
-      status_code (b, organizer, "completed");
+  organizer = section_entry (b, row->section, "organizer", "BATTERY", "EVN", TPL "3.14.1");
+  status_code (b, organizer, "completed");
 
-      observation = el (b, el (b, organizer, "component"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.14.2");
-      code_el (b, observation, "code", "75246-9", OID_LOINC, "LOINC", "Capacità motoria");
-      reference (b, observation, "text", row_id);
+  observation = statement (b, el (b, organizer, "component"), "observation", "OBS", "EVN", TPL "3.14.2");
+  loinc_code (b, observation, "75246-9", "Capacità motoria");
+  reference (b, observation, "text", row->id);
+  status_code (b, observation, "completed");
+  interval (b, observation, "effectiveTime", item->date, NULL);
+  coded_value (b, observation, &item->motor_capacity, NULL);
+
+  if (!is_empty (item->care_regime.code))
+    {
+      observation = statement (b, el (b, organizer, "component"), "observation", "OBS", "EVN", TPL "3.14.3");
+      code_el (b, observation, "code", "ASSERTION", OID_ACT_CODE, "ActCode", "Asserzione");
+      reference (b, observation, "text", regime_id);
       status_code (b, observation, "completed");
       interval (b, observation, "effectiveTime", item->date, NULL);
-      node = model_code_el (b, observation, "value", &item->motor_capacity);
-      xsi_type (b, node, "CD");
-
-      if (!is_empty (item->care_regime.code))
-        {
-          observation = el (b, el (b, organizer, "component"), "observation");
-          attr (observation, "classCode", "OBS");
-          attr (observation, "moodCode", "EVN");
-          template_id (b, observation, TPL "3.14.3");
-          code_el (b, observation, "code", "ASSERTION", OID_ACT_CODE, "ActCode", "Asserzione");
-          reference (b, observation, "text", regime_id);
-          status_code (b, observation, "completed");
-          interval (b, observation, "effectiveTime", item->date, NULL);
-          node = model_code_el (b, observation, "value", &item->care_regime);
-          xsi_type (b, node, "CD");
-        }
+      coded_value (b, observation, &item->care_regime, NULL);
     }
+}
+
+static const SectionKind functional_status_section = {
+  "STATO_FUNZIONALE_PAZIENTE", TPL "2.13", "47420-5",
+  "Nota di valutazione dello stato funzionale", "Stato funzionale del paziente",
+  (const char * const []) { "Valutazione", "Esito", "Data", NULL },
+  "funzionale", write_functional_status_row,
+};
+
+/* A coded act over a period, open while it has no end: an exemption, a
+ * disease network. */
+static void
+write_period_act_row (Builder              *b,
+                      const TableRow       *row,
+                      const SintesiPssCode *code,
+                      const char           *start,
+                      const char           *end,
+                      const char           *class_code,
+                      const char           *template)
+{
+  g_autofree char *label = code_label (code);
+  xmlNode *act;
+
+  narrative_cell (b, row->tr, NULL, label);
+  narrative_date_cell (b, row->tr, start);
+  narrative_date_cell (b, row->tr, end);
+
+  act = section_entry (b, row->section, "act", class_code, "EVN", template);
+  model_code_el (b, act, "code", code);
+  reference (b, act, "text", row->id);
+  status_code (b, act, is_empty (end) ? "active" : "completed");
+  interval (b, act, "effectiveTime", start, is_empty (end) ? NULL : end);
 }
 
 static void
-write_exemptions (Builder *b,
-                  xmlNode *body)
+write_exemptions_row (Builder       *b,
+                      const TableRow *row,
+                      gconstpointer  data)
 {
-  static const char * const headers[] = { "Esenzione", "Dal", "Al", NULL };
-  GPtrArray *items = b->model->exemptions;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssExemption *item = data;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "ESENZIONI", TPL "2.17", "57827-8", "Motivo di esenzione dal co-pagamento", "Esenzioni");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssExemption *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("esenzione-%u", i + 1);
-      g_autofree char *exemption = code_label (&item->exemption);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *act;
-
-      narrative_cell (b, row, NULL, exemption);
-      narrative_date_cell (b, row, item->start);
-      narrative_date_cell (b, row, item->end);
-
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "ACT");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.17.1");
-      entry_id (b, act);
-      model_code_el (b, act, "code", &item->exemption);
-      reference (b, act, "text", row_id);
-      status_code (b, act, is_empty (item->end) ? "active" : "completed");
-      interval (b, act, "effectiveTime", item->start, is_empty (item->end) ? NULL : item->end);
-    }
+  write_period_act_row (b, row, &item->exemption, item->start, item->end, "ACT", TPL "3.17.1");
 }
+
+static const SectionKind exemptions_section = {
+  "ESENZIONI", TPL "2.17", "57827-8",
+  "Motivo di esenzione dal co-pagamento", "Esenzioni",
+  (const char * const []) { "Esenzione", "Dal", "Al", NULL },
+  "esenzione", write_exemptions_row,
+};
 
 static void
-write_pregnancies (Builder *b,
-                   xmlNode *body)
+write_pregnancies_row (Builder       *b,
+                       const TableRow *row,
+                       gconstpointer  data)
 {
-  static const char * const headers[] = { "Osservazione", "Valore", "Data", NULL };
-  GPtrArray *items = b->model->pregnancies;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssPregnancy *item = data;
+  xmlNode *observation;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "GRAVIDANZE_PARTO", TPL "2.7", "10162-6", "Storia di gravidanze",
-                         "Gravidanze, parti e stato mestruale");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssPregnancy *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("gravidanza-%u", i + 1);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *observation;
-      xmlNode *node;
+  narrative_cell (b, row->tr, NULL, or_dash (item->observation.display));
+  narrative_cell (b, row->tr, NULL, item->value);
+  narrative_date_cell (b, row->tr, item->date);
 
-      narrative_cell (b, row, NULL, or_dash (item->observation.display));
-      narrative_cell (b, row, NULL, item->value);
-      narrative_date_cell (b, row, item->date);
-
-      observation = el (b, el (b, section, "entry"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.7.1");
-      entry_id (b, observation);
-      model_code_el (b, observation, "code", &item->observation);
-      reference (b, observation, "text", row_id);
-      status_code (b, observation, "completed");
-      value_attr_el (b, observation, "effectiveTime", item->date);
-      node = el (b, observation, "value");
-      xsi_type (b, node, "INT");
-      attr (node, "value", item->value);
-    }
+  observation = dated_observation (b, row, TPL "3.7.1", &item->observation, item->date);
+  integer_value (b, observation, item->value);
 }
+
+static const SectionKind pregnancies_section = {
+  "GRAVIDANZE_PARTO", TPL "2.7", "10162-6",
+  "Storia di gravidanze", "Gravidanze, parti e stato mestruale",
+  (const char * const []) { "Osservazione", "Valore", "Data", NULL },
+  "gravidanza", write_pregnancies_row,
+};
 
 static void
-write_encounters (Builder *b,
-                  xmlNode *body)
+write_encounters_row (Builder       *b,
+                      const TableRow *row,
+                      gconstpointer  data)
 {
-  static const char * const headers[] = { "Tipo", "Dal", "Al", "Medico", "Descrizione", NULL };
-  GPtrArray *items = b->model->encounters;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssEncounter *item = data;
+  g_autofree char *physician = is_empty (item->performer_cf) ? NULL
+                               : g_strdup_printf ("%s %s", item->performer_given, item->performer_family);
+  xmlNode *encounter;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "VISITE_RICOVERI", TPL "2.12", "46240-8",
-                         "Storia di ospedalizzazioni e visite ambulatoriali", "Visite e ricoveri");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
+  narrative_cell (b, row->tr, NULL, or_dash (item->encounter.display));
+  narrative_date_cell (b, row->tr, item->start);
+  narrative_date_cell (b, row->tr, item->end);
+  narrative_cell (b, row->tr, NULL, or_dash (physician));
+  narrative_cell (b, row->tr, NULL, or_dash (item->description));
+
+  encounter = section_entry (b, row->section, "encounter", "ENC", "EVN", TPL "3.12.1");
+  model_code_el (b, encounter, "code", &item->encounter);
+  reference (b, encounter, "text", row->id);
+  status_code (b, encounter, "completed");
+  /* ERRORE-b258: a point in time, or both ends of the stay. */
+  if (is_empty (item->end))
+    value_attr_el (b, encounter, "effectiveTime", item->start);
+  else
+    interval (b, encounter, "effectiveTime", item->start, item->end);
+  if (!is_empty (item->performer_cf))
     {
-      const SintesiPssEncounter *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("visita-%u", i + 1);
-      g_autofree char *physician = is_empty (item->performer_cf) ? NULL
-                                   : g_strdup_printf ("%s %s", item->performer_given, item->performer_family);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *encounter;
+      xmlNode *performer = el (b, encounter, "performer");
+      xmlNode *entity;
 
-      narrative_cell (b, row, NULL, or_dash (item->encounter.display));
-      narrative_date_cell (b, row, item->start);
-      narrative_date_cell (b, row, item->end);
-      narrative_cell (b, row, NULL, or_dash (physician));
-      narrative_cell (b, row, NULL, or_dash (item->description));
-
-      encounter = el (b, el (b, section, "entry"), "encounter");
-      attr (encounter, "classCode", "ENC");
-      attr (encounter, "moodCode", "EVN");
-      template_id (b, encounter, TPL "3.12.1");
-      entry_id (b, encounter);
-      model_code_el (b, encounter, "code", &item->encounter);
-      reference (b, encounter, "text", row_id);
-      status_code (b, encounter, "completed");
-      /* ERRORE-b258: a point in time, or both ends of the stay. */
-      if (is_empty (item->end))
-        value_attr_el (b, encounter, "effectiveTime", item->start);
-      else
-        interval (b, encounter, "effectiveTime", item->start, item->end);
-      if (!is_empty (item->performer_cf))
-        {
-          xmlNode *performer = el (b, encounter, "performer");
-          xmlNode *entity;
-
-          attr (performer, "typeCode", "PRF");
-          entity = el (b, performer, "assignedEntity");
-          cf_id (b, entity, item->performer_cf);
-          person_name (b, el (b, entity, "assignedPerson"), NULL, item->performer_given, item->performer_family);
-        }
+      attr (performer, "typeCode", "PRF");
+      entity = el (b, performer, "assignedEntity");
+      cf_id (b, entity, item->performer_cf);
+      person_name (b, el (b, entity, "assignedPerson"), NULL, item->performer_given, item->performer_family);
     }
 }
+
+static const SectionKind encounters_section = {
+  "VISITE_RICOVERI", TPL "2.12", "46240-8",
+  "Storia di ospedalizzazioni e visite ambulatoriali", "Visite e ricoveri",
+  (const char * const []) { "Tipo", "Dal", "Al", "Medico", "Descrizione", NULL },
+  "visita", write_encounters_row,
+};
 
 static void
-write_lab_results (Builder *b,
-                   xmlNode *body)
+write_lab_results_row (Builder       *b,
+                       const TableRow *row,
+                       gconstpointer  data)
 {
-  static const char * const headers[] = { "Esame", "Esito", "Valori di riferimento", "Interpretazione", "Data", NULL };
-  GPtrArray *items = b->model->lab_results;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssLabResult *item = data;
+  g_autofree char *test = code_label (&item->test);
+  g_autofree char *value = g_strdup_printf ("%s %s", item->value, item->unit);
+  g_autofree char *range = is_empty (item->range_low) ? NULL
+                           : g_strdup_printf ("%s – %s %s", item->range_low, item->range_high, item->unit);
+  const char *interpretation = g_strcmp0 (item->interpretation, "H") == 0 ? "Alto"
+                               : g_strcmp0 (item->interpretation, "L") == 0 ? "Basso"
+                               : g_strcmp0 (item->interpretation, "N") == 0 ? "Normale" : NULL;
+  xmlNode *organizer;
+  xmlNode *observation;
+  xmlNode *node;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "INDAGINI_DIAGNOSTICHE_ESAMI_LABORATORIO", TPL "2.14", "30954-2",
-                         "Test diagnostici rilevanti e/o dati di laboratorio",
-                         "Indagini diagnostiche e esami di laboratorio");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
+  narrative_cell (b, row->tr, NULL, test);
+  narrative_cell (b, row->tr, NULL, value);
+  narrative_cell (b, row->tr, NULL, or_dash (range));
+  narrative_cell (b, row->tr, NULL, or_dash (interpretation));
+  narrative_date_cell (b, row->tr, item->date);
+
+  organizer = section_entry (b, row->section, "organizer", "BATTERY", "EVN", TPL "3.14.1");
+  if (is_empty (item->battery.code))
+    attr (el (b, organizer, "code"), "nullFlavor", "OTH");
+  else
+    model_code_el (b, organizer, "code", &item->battery);
+  status_code (b, organizer, "completed");
+  value_attr_el (b, organizer, "effectiveTime", item->date);
+
+  observation = identified_statement (b, el (b, organizer, "component"), "observation", "OBS", "EVN", TPL "3.14.2");
+  model_code_el (b, observation, "code", &item->test);
+  reference (b, observation, "text", row->id);
+  status_code (b, observation, "completed");
+  value_attr_el (b, observation, "effectiveTime", item->date);
+  quantity_value (b, observation, item->value, item->unit);
+  if (interpretation != NULL)
+    code_el (b, observation, "interpretationCode", item->interpretation, "2.16.840.1.113883.5.83",
+             "ObservationInterpretation", interpretation);
+  if (range != NULL)
     {
-      const SintesiPssLabResult *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("esame-%u", i + 1);
-      g_autofree char *test = code_label (&item->test);
-      g_autofree char *value = g_strdup_printf ("%s %s", item->value, item->unit);
-      g_autofree char *range = is_empty (item->range_low) ? NULL
-                               : g_strdup_printf ("%s – %s %s", item->range_low, item->range_high, item->unit);
-      const char *interpretation = g_strcmp0 (item->interpretation, "H") == 0 ? "Alto"
-                                   : g_strcmp0 (item->interpretation, "L") == 0 ? "Basso"
-                                   : g_strcmp0 (item->interpretation, "N") == 0 ? "Normale" : NULL;
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *organizer;
-      xmlNode *observation;
-      xmlNode *node;
+      xmlNode *range_node = el (b, el (b, observation, "referenceRange"), "observationRange");
 
-      narrative_cell (b, row, NULL, test);
-      narrative_cell (b, row, NULL, value);
-      narrative_cell (b, row, NULL, or_dash (range));
-      narrative_cell (b, row, NULL, or_dash (interpretation));
-      narrative_date_cell (b, row, item->date);
-
-      organizer = el (b, el (b, section, "entry"), "organizer");
-      attr (organizer, "classCode", "BATTERY");
-      attr (organizer, "moodCode", "EVN");
-      template_id (b, organizer, TPL "3.14.1");
-      entry_id (b, organizer);
-      if (is_empty (item->battery.code))
-        attr (el (b, organizer, "code"), "nullFlavor", "OTH");
-      else
-        model_code_el (b, organizer, "code", &item->battery);
-      status_code (b, organizer, "completed");
-      value_attr_el (b, organizer, "effectiveTime", item->date);
-
-      observation = el (b, el (b, organizer, "component"), "observation");
-      attr (observation, "classCode", "OBS");
-      attr (observation, "moodCode", "EVN");
-      template_id (b, observation, TPL "3.14.2");
-      entry_id (b, observation);
-      model_code_el (b, observation, "code", &item->test);
-      reference (b, observation, "text", row_id);
-      status_code (b, observation, "completed");
-      value_attr_el (b, observation, "effectiveTime", item->date);
-      node = el (b, observation, "value");
-      xsi_type (b, node, "PQ");
-      attr (node, "value", item->value);
-      attr (node, "unit", item->unit);
-      if (interpretation != NULL)
-        code_el (b, observation, "interpretationCode", item->interpretation, "2.16.840.1.113883.5.83",
-                 "ObservationInterpretation", interpretation);
-      if (range != NULL)
-        {
-          xmlNode *range_node = el (b, el (b, observation, "referenceRange"), "observationRange");
-
-          node = el (b, range_node, "value");
-          xsi_type (b, node, "IVL_PQ");
-          range_node = el (b, node, "low");
-          attr (range_node, "value", item->range_low);
-          attr (range_node, "unit", item->unit);
-          range_node = el (b, node, "high");
-          attr (range_node, "value", item->range_high);
-          attr (range_node, "unit", item->unit);
-        }
+      node = el (b, range_node, "value");
+      xsi_type (b, node, "IVL_PQ");
+      range_node = el (b, node, "low");
+      attr (range_node, "value", item->range_low);
+      attr (range_node, "unit", item->unit);
+      range_node = el (b, node, "high");
+      attr (range_node, "value", item->range_high);
+      attr (range_node, "unit", item->unit);
     }
 }
+
+static const SectionKind lab_results_section = {
+  "INDAGINI_DIAGNOSTICHE_ESAMI_LABORATORIO", TPL "2.14", "30954-2",
+  "Test diagnostici rilevanti e/o dati di laboratorio", "Indagini diagnostiche e esami di laboratorio",
+  (const char * const []) { "Esame", "Esito", "Valori di riferimento", "Interpretazione", "Data", NULL },
+  "esame", write_lab_results_row,
+};
+
+/* A single declaration, not a list: no row writer. */
+static const SectionKind organ_donation_section = {
+  "ASSENSO_DISSENSO_DONAZIONE_ORGANI", TPL "2.15", "42348-3",
+  "Dichiarazioni anticipate di trattamento", "Assenso/Dissenso donazione organi",
+  (const char * const []) { "Richiesta", "Scelta del paziente", "Data", NULL },
+  NULL, NULL,
+};
 
 static void
 write_organ_donation (Builder *b,
                       xmlNode *body)
 {
-  static const char * const headers[] = { "Richiesta", "Scelta del paziente", "Data", NULL };
   const SintesiPssModel *m = b->model;
   xmlNode *section;
   xmlNode *tbody;
@@ -2259,9 +2219,8 @@ write_organ_donation (Builder *b,
 
   if (m->organ_donation == SINTESI_PSS_ORGAN_DONATION_UNKNOWN)
     return;
-  section = section_new (b, body, "ASSENSO_DISSENSO_DONAZIONE_ORGANI", TPL "2.15", "42348-3",
-                         "Dichiarazioni anticipate di trattamento", "Assenso/Dissenso donazione organi");
-  tbody = narrative_table (b, section, headers);
+  section = section_new (b, body, &organ_donation_section);
+  tbody = narrative_table (b, section, organ_donation_section.headers);
   row = narrative_row (b, tbody, "donazione-1");
   narrative_cell (b, row, NULL, "Donazione di organi e tessuti");
   narrative_cell (b, row, NULL, m->organ_donation == SINTESI_PSS_ORGAN_DONATION_CONSENT ? "Assenso" : "Dissenso");
@@ -2269,41 +2228,21 @@ write_organ_donation (Builder *b,
 }
 
 static void
-write_disease_networks (Builder *b,
-                        xmlNode *body)
+write_disease_networks_row (Builder       *b,
+                            const TableRow *row,
+                            gconstpointer  data)
 {
-  static const char * const headers[] = { "Rete di patologia", "Dal", "Al", NULL };
-  GPtrArray *items = b->model->disease_networks;
-  xmlNode *section;
-  xmlNode *tbody;
+  const SintesiPssDiseaseNetwork *item = data;
 
-  if (items->len == 0)
-    return;
-  section = section_new (b, body, "RETI_PATOLOGIA", TPL "2.18", "PSSIT99", "Reti di patologia", "Reti di patologia");
-  tbody = narrative_table (b, section, headers);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SintesiPssDiseaseNetwork *item = g_ptr_array_index (items, i);
-      g_autofree char *row_id = g_strdup_printf ("rete-%u", i + 1);
-      g_autofree char *network = code_label (&item->network);
-      xmlNode *row = narrative_row (b, tbody, row_id);
-      xmlNode *act;
-
-      narrative_cell (b, row, NULL, network);
-      narrative_date_cell (b, row, item->start);
-      narrative_date_cell (b, row, item->end);
-
-      act = el (b, el (b, section, "entry"), "act");
-      attr (act, "classCode", "PCPR");
-      attr (act, "moodCode", "EVN");
-      template_id (b, act, TPL "3.18.1");
-      entry_id (b, act);
-      model_code_el (b, act, "code", &item->network);
-      reference (b, act, "text", row_id);
-      status_code (b, act, is_empty (item->end) ? "active" : "completed");
-      interval (b, act, "effectiveTime", item->start, is_empty (item->end) ? NULL : item->end);
-    }
+  write_period_act_row (b, row, &item->network, item->start, item->end, "PCPR", TPL "3.18.1");
 }
+
+static const SectionKind disease_networks_section = {
+  "RETI_PATOLOGIA", TPL "2.18", "PSSIT99",
+  "Reti di patologia", "Reti di patologia",
+  (const char * const []) { "Rete di patologia", "Dal", "Al", NULL },
+  "rete", write_disease_networks_row,
+};
 
 GBytes *
 sintesi_pss_build (const SintesiPssModel  *model,
@@ -2334,21 +2273,21 @@ sintesi_pss_build (const SintesiPssModel  *model,
   /* The order of pss-document.md §4.3. */
   write_allergies (&b, body);
   write_medications (&b, body);
-  write_vaccinations (&b, body);
+  write_table_section (&b, body, &vaccinations_section, model->vaccinations);
   write_problems (&b, body);
   write_family_history (&b, body);
-  write_lifestyle (&b, body);
-  write_pregnancies (&b, body);
-  write_vital_signs (&b, body);
-  write_devices (&b, body);
-  write_care_plan (&b, body);
-  write_procedures (&b, body);
-  write_encounters (&b, body);
-  write_functional_status (&b, body);
-  write_lab_results (&b, body);
+  write_table_section (&b, body, &lifestyle_section, model->lifestyle);
+  write_table_section (&b, body, &pregnancies_section, model->pregnancies);
+  write_table_section (&b, body, &vital_signs_section, model->vital_signs);
+  write_table_section (&b, body, &devices_section, model->devices);
+  write_table_section (&b, body, &care_plan_section, model->care_plan);
+  write_table_section (&b, body, &procedures_section, model->procedures);
+  write_table_section (&b, body, &encounters_section, model->encounters);
+  write_table_section (&b, body, &functional_status_section, model->functional_status);
+  write_table_section (&b, body, &lab_results_section, model->lab_results);
   write_organ_donation (&b, body);
-  write_exemptions (&b, body);
-  write_disease_networks (&b, body);
+  write_table_section (&b, body, &exemptions_section, model->exemptions);
+  write_table_section (&b, body, &disease_networks_section, model->disease_networks);
 
   xmlDocDumpFormatMemoryEnc (b.doc, &buffer, &size, "UTF-8", 1);
   xmlFreeDoc (b.doc);
@@ -2387,6 +2326,68 @@ set_code (SintesiPssCode *code,
   code->code = g_strdup (value);
   code->system = g_strdup (system);
   code->display = g_strdup (display);
+}
+
+static void
+set_address (SintesiPssAddress *address,
+             const char        *street,
+             const char        *city,
+             const char        *census_tract,
+             const char        *postal_code,
+             const char        *county,
+             const char        *country)
+{
+  address->street = g_strdup (street);
+  address->city = g_strdup (city);
+  address->census_tract = g_strdup (census_tract);
+  address->postal_code = g_strdup (postal_code);
+  address->county = g_strdup (county);
+  address->country = g_strdup (country);
+}
+
+/* An ATC-coded oral medication in mg, once every 24 hours. */
+static void
+add_example_daily_tablet (SintesiPssModel *m,
+                          const char      *atc,
+                          const char      *name,
+                          const char      *dose_mg,
+                          const char      *instructions,
+                          const char      *start)
+{
+  SintesiPssMedication *medication = g_new0 (SintesiPssMedication, 1);
+
+  set_code (&medication->product, atc, "2.16.840.1.113883.6.73", name);
+  set_code (&medication->route, "PO", "2.16.840.1.113883.5.112", "Per via orale");
+  medication->dose_value = g_strdup (dose_mg);
+  medication->dose_unit = g_strdup ("mg");
+  medication->period_value = g_strdup ("24");
+  medication->period_unit = g_strdup ("h");
+  medication->instructions = g_strdup (instructions);
+  medication->start = g_strdup (start);
+  g_ptr_array_add (m->medications, medication);
+}
+
+static void
+add_example_lab_result (SintesiPssModel *m,
+                        const char      *loinc,
+                        const char      *name,
+                        const char      *value,
+                        const char      *unit,
+                        const char      *range_low,
+                        const char      *range_high,
+                        const char      *interpretation,
+                        const char      *date)
+{
+  SintesiPssLabResult *lab = g_new0 (SintesiPssLabResult, 1);
+
+  set_code (&lab->test, loinc, OID_LOINC, name);
+  lab->value = g_strdup (value);
+  lab->unit = g_strdup (unit);
+  lab->range_low = g_strdup (range_low);
+  lab->range_high = g_strdup (range_high);
+  lab->interpretation = g_strdup (interpretation);
+  lab->date = g_strdup (date);
+  g_ptr_array_add (m->lab_results, lab);
 }
 
 /* Birth date and sex from the CF, so that the example is coherent with the
@@ -2447,7 +2448,6 @@ sintesi_pss_model_new_example (const char *patient_cf,
 {
   SintesiPssModel *m = sintesi_pss_model_new ();
   SintesiPssAllergy *allergy;
-  SintesiPssMedication *medication;
   SintesiPssProblem *problem;
   SintesiPssFamilyHistory *family;
   SintesiPssVaccination *vaccination;
@@ -2459,7 +2459,6 @@ sintesi_pss_model_new_example (const char *patient_cf,
   SintesiPssCarePlanItem *plan;
   SintesiPssExemption *exemption;
   SintesiPssEncounter *encounter;
-  SintesiPssLabResult *lab;
   static const struct { const char *code, *display, *value, *unit; } vitals[] = {
     { "8480-6", "Pressione arteriosa sistolica", "135", "mm[Hg]" },
     { "8462-4", "Pressione arteriosa diastolica", "85", "mm[Hg]" },
@@ -2484,12 +2483,7 @@ sintesi_pss_model_new_example (const char *patient_cf,
   m->patient.birth_city = g_strdup ("Firenze");
   m->patient.birth_census_tract = g_strdup ("048017");
   m->patient.birth_country = g_strdup ("100");
-  m->patient.address.street = g_strdup ("Via dei Servi 12");
-  m->patient.address.city = g_strdup ("Firenze");
-  m->patient.address.census_tract = g_strdup ("048017");
-  m->patient.address.postal_code = g_strdup ("50122");
-  m->patient.address.county = g_strdup ("FI");
-  m->patient.address.country = g_strdup ("100");
+  set_address (&m->patient.address, "Via dei Servi 12", "Firenze", "048017", "50122", "FI", "100");
   m->patient.phone = g_strdup ("3331234567");
 
   m->author.cf = g_strdup (author_cf);
@@ -2497,12 +2491,7 @@ sintesi_pss_model_new_example (const char *patient_cf,
   m->author.family = g_strdup ("Bianchi");
   m->author.prefix = g_strdup ("Dott.ssa");
   m->author.role = g_strdup ("MMG");
-  m->author.address.street = g_strdup ("Via Pisana 45");
-  m->author.address.city = g_strdup ("Firenze");
-  m->author.address.census_tract = g_strdup ("048017");
-  m->author.address.postal_code = g_strdup ("50143");
-  m->author.address.county = g_strdup ("FI");
-  m->author.address.country = g_strdup ("100");
+  set_address (&m->author.address, "Via Pisana 45", "Firenze", "048017", "50143", "FI", "100");
   m->author.phone = g_strdup ("0551234567");
   m->author.email = g_strdup ("studio.bianchi@example.it");
 
@@ -2510,11 +2499,7 @@ sintesi_pss_model_new_example (const char *patient_cf,
   m->custodian.id_extension = g_strdup ("090201");
   m->custodian.name = g_strdup ("Azienda USL Toscana Centro");
   m->custodian.phone = g_strdup ("055693111");
-  m->custodian.address.street = g_strdup ("Piazza Santa Maria Nuova 1");
-  m->custodian.address.city = g_strdup ("Firenze");
-  m->custodian.address.census_tract = g_strdup ("048017");
-  m->custodian.address.postal_code = g_strdup ("50122");
-  m->custodian.address.country = g_strdup ("100");
+  set_address (&m->custodian.address, "Piazza Santa Maria Nuova 1", "Firenze", "048017", "50122", NULL, "100");
 
   allergy = g_new0 (SintesiPssAllergy, 1);
   set_code (&allergy->type, "DALG", "2.16.840.1.113883.5.4", "Allergia a farmaci");
@@ -2525,27 +2510,8 @@ sintesi_pss_model_new_example (const char *patient_cf,
   allergy->comment = g_strdup ("Orticaria diffusa dopo iniezione di penicillina; evitare tutte le penicilline.");
   g_ptr_array_add (m->allergies, allergy);
 
-  medication = g_new0 (SintesiPssMedication, 1);
-  set_code (&medication->product, "C09AA05", "2.16.840.1.113883.6.73", "Ramipril");
-  set_code (&medication->route, "PO", "2.16.840.1.113883.5.112", "Per via orale");
-  medication->dose_value = g_strdup ("5");
-  medication->dose_unit = g_strdup ("mg");
-  medication->period_value = g_strdup ("24");
-  medication->period_unit = g_strdup ("h");
-  medication->instructions = g_strdup ("1 compressa al mattino");
-  medication->start = g_strdup ("20190305");
-  g_ptr_array_add (m->medications, medication);
-
-  medication = g_new0 (SintesiPssMedication, 1);
-  set_code (&medication->product, "C10AA05", "2.16.840.1.113883.6.73", "Atorvastatina");
-  set_code (&medication->route, "PO", "2.16.840.1.113883.5.112", "Per via orale");
-  medication->dose_value = g_strdup ("20");
-  medication->dose_unit = g_strdup ("mg");
-  medication->period_value = g_strdup ("24");
-  medication->period_unit = g_strdup ("h");
-  medication->instructions = g_strdup ("1 compressa la sera");
-  medication->start = g_strdup ("20210118");
-  g_ptr_array_add (m->medications, medication);
+  add_example_daily_tablet (m, "C09AA05", "Ramipril", "5", "1 compressa al mattino", "20190305");
+  add_example_daily_tablet (m, "C10AA05", "Atorvastatina", "20", "1 compressa la sera", "20210118");
 
   problem = g_new0 (SintesiPssProblem, 1);
   set_code (&problem->problem, "401.9", "2.16.840.1.113883.6.103", "Ipertensione essenziale non specificata");
@@ -2639,25 +2605,8 @@ sintesi_pss_model_new_example (const char *patient_cf,
   encounter->performer_family = g_strdup ("Rossi");
   g_ptr_array_add (m->encounters, encounter);
 
-  lab = g_new0 (SintesiPssLabResult, 1);
-  set_code (&lab->test, "2160-0", OID_LOINC, "Creatinina sierica");
-  lab->value = g_strdup ("0.9");
-  lab->unit = g_strdup ("mg/dL");
-  lab->range_low = g_strdup ("0.7");
-  lab->range_high = g_strdup ("1.2");
-  lab->interpretation = g_strdup ("N");
-  lab->date = g_strdup ("20250108");
-  g_ptr_array_add (m->lab_results, lab);
-
-  lab = g_new0 (SintesiPssLabResult, 1);
-  set_code (&lab->test, "2823-3", OID_LOINC, "Potassio sierico");
-  lab->value = g_strdup ("4.6");
-  lab->unit = g_strdup ("mmol/L");
-  lab->range_low = g_strdup ("3.5");
-  lab->range_high = g_strdup ("5.1");
-  lab->interpretation = g_strdup ("N");
-  lab->date = g_strdup ("20250108");
-  g_ptr_array_add (m->lab_results, lab);
+  add_example_lab_result (m, "2160-0", "Creatinina sierica", "0.9", "mg/dL", "0.7", "1.2", "N", "20250108");
+  add_example_lab_result (m, "2823-3", "Potassio sierico", "4.6", "mmol/L", "3.5", "5.1", "N", "20250108");
 
   m->organ_donation = SINTESI_PSS_ORGAN_DONATION_CONSENT;
   m->organ_donation_date = g_strdup ("20180607");
