@@ -19,6 +19,10 @@ struct _SintesiApplication
   SintesiSandbox      *sandbox;
   GError              *sandbox_error;
   SintesiJournal      *journal;
+  /* The choice made in this run, for when GSettings has no schema. */
+  char                *active_name;
+  /* A switch away from the sandbox while it was starting: stop it once up. */
+  gboolean             sandbox_unwanted;
 };
 
 G_DEFINE_FINAL_TYPE (SintesiApplication, sintesi_application, ADW_TYPE_APPLICATION)
@@ -26,6 +30,7 @@ G_DEFINE_FINAL_TYPE (SintesiApplication, sintesi_application, ADW_TYPE_APPLICATI
 enum {
   PROP_0,
   PROP_SANDBOX_STATE,
+  PROP_ACTIVE_PROFILE,
   N_PROPS
 };
 
@@ -60,6 +65,8 @@ sintesi_application_dup_active_profile_name (SintesiApplication *self)
       if (last[0] != '\0' && sintesi_profile_exists (last))
         return g_steal_pointer (&last);
     }
+  else if (self->active_name != NULL && sintesi_profile_exists (self->active_name))
+    return g_strdup (self->active_name);
   names = sintesi_profile_list (NULL);
   if (names != NULL && names[0] != NULL)
     return g_strdup (names[0]);
@@ -125,7 +132,14 @@ sandbox_started (GObject      *object,
   GError *error = NULL;
 
   self->sandbox = g_task_propagate_pointer (G_TASK (result), &error);
-  if (self->sandbox == NULL)
+  if (self->sandbox != NULL && self->sandbox_unwanted)
+    {
+      /* The physician switched to a real profile meanwhile. */
+      self->sandbox_unwanted = FALSE;
+      g_clear_pointer (&self->sandbox, sintesi_sandbox_stop);
+      set_sandbox_state (self, SINTESI_SANDBOX_STATE_OFF);
+    }
+  else if (self->sandbox == NULL)
     {
       g_warning ("The sandbox did not start: %s", error->message);
       self->sandbox_error = error;
@@ -144,10 +158,46 @@ start_sandbox (SintesiApplication *self)
   /* Making the demo physician's RSA keys takes a moment: never on the
    * main loop. The hold keeps the application alive until it is done. */
   g_application_hold (G_APPLICATION (self));
+  g_clear_error (&self->sandbox_error);
+  self->sandbox_unwanted = FALSE;
   set_sandbox_state (self, SINTESI_SANDBOX_STATE_STARTING);
   task = g_task_new (self, NULL, sandbox_started, NULL);
   g_task_set_source_tag (task, start_sandbox);
   g_task_run_in_thread (task, sandbox_start_thread);
+}
+
+void
+sintesi_application_set_active_profile (SintesiApplication *self,
+                                        const char         *name)
+{
+  g_autoptr(GSettings) settings = settings_new_if_installed ();
+
+  g_return_if_fail (SINTESI_IS_APPLICATION (self));
+  g_return_if_fail (name != NULL);
+
+  if (settings != NULL)
+    g_settings_set_string (settings, "last-profile", name);
+  g_free (self->active_name);
+  self->active_name = g_strdup (name);
+
+  /* The simulator runs only while a sandbox profile is active: a real
+   * profile must never find a loopback gateway answering in its place. */
+  if (needs_sandbox (self))
+    {
+      self->sandbox_unwanted = FALSE;
+      if (self->sandbox_state == SINTESI_SANDBOX_STATE_OFF || self->sandbox_state == SINTESI_SANDBOX_STATE_FAILED)
+        start_sandbox (self);
+    }
+  else if (self->sandbox_state == SINTESI_SANDBOX_STATE_STARTING)
+    self->sandbox_unwanted = TRUE;
+  else if (self->sandbox_state != SINTESI_SANDBOX_STATE_OFF)
+    {
+      g_clear_pointer (&self->sandbox, sintesi_sandbox_stop);
+      g_clear_error (&self->sandbox_error);
+      set_sandbox_state (self, SINTESI_SANDBOX_STATE_OFF);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_PROFILE]);
 }
 
 SintesiSandboxState
@@ -293,6 +343,7 @@ sintesi_application_finalize (GObject *object)
   SintesiApplication *self = SINTESI_APPLICATION (object);
 
   g_clear_error (&self->sandbox_error);
+  g_free (self->active_name);
 
   G_OBJECT_CLASS (sintesi_application_parent_class)->finalize (object);
 }
@@ -309,6 +360,9 @@ sintesi_application_get_property (GObject    *object,
     {
     case PROP_SANDBOX_STATE:
       g_value_set_int (value, self->sandbox_state);
+      break;
+    case PROP_ACTIVE_PROFILE:
+      g_value_take_string (value, sintesi_application_dup_active_profile_name (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -334,6 +388,9 @@ sintesi_application_class_init (SintesiApplicationClass *klass)
     g_param_spec_int ("sandbox-state", NULL, NULL,
                       SINTESI_SANDBOX_STATE_OFF, SINTESI_SANDBOX_STATE_FAILED, SINTESI_SANDBOX_STATE_OFF,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACTIVE_PROFILE] =
+    g_param_spec_string ("active-profile", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

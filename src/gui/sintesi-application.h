@@ -36,6 +36,12 @@ SintesiProfile     *sintesi_application_load_active_profile  (SintesiApplication
                                                               GError             **error);
 /* The name the active profile has or will have. */
 char               *sintesi_application_dup_active_profile_name (SintesiApplication *self);
+/* Makes name the active profile (stored in GSettings `last-profile`), or
+ * says that the active profile was edited when name is already active.
+ * Starts the sandbox when the profile sends to it, stops it otherwise;
+ * "notify::active-profile" tells the windows to reload. */
+void                sintesi_application_set_active_profile   (SintesiApplication *self,
+                                                              const char         *name);
 
 /* The journal of the user's data folder, opened on first use and shared
  * (it is safe to use from any thread). NULL with error. */

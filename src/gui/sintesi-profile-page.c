@@ -1,16 +1,22 @@
 /* sintesi-profile-page.c: who sends, where, and with which certificates
  *
- * Read-only for now: the profile's fields as stored, and the checks of
+ * The profiles on this computer, one row each (activating a row makes it
+ * the active profile); the active profile's fields as stored, with Edit…
+ * opening the same form New Profile… uses; the checks of
  * certificates-and-accreditation §4.4 run on the A1/S1 certificates (no
  * secret is needed for them), each as a row with an icon that says at a
- * glance whether the pair may send.
+ * glance whether the pair may send, and Import Certificates…; and the
+ * accredited-software check of the three INI strings.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "sintesi-accreditation-row.h"
 #include "sintesi-credentials.h"
+#include "sintesi-credentials-dialog.h"
 #include "sintesi-keystore.h"
+#include "sintesi-profile-dialog.h"
 #include "sintesi-profile-page.h"
 
 struct _SintesiProfilePage
@@ -23,6 +29,9 @@ struct _SintesiProfilePage
   AdwActionRow        *azienda_row, *repository_row, *solution_row, *locality_row;
   AdwActionRow        *app_id_row, *app_vendor_row, *app_version_row;
   AdwPreferencesGroup *certificates_group;
+  AdwPreferencesGroup *profiles_group;
+  AdwPreferencesGroup *software_group;
+  AdwActionRow        *registry_row;
 
   SintesiApplication  *application;  /* not owned */
   SintesiProfile      *profile;
@@ -199,12 +208,6 @@ update_certificates (SintesiProfilePage *self)
   g_autoptr(SintesiCredential) sign = NULL;
   g_autoptr(GPtrArray) checks = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) test_roots = NULL;
-  g_auto(GStrv) production_roots = NULL;
-  g_autofree char *roots_dir = NULL;
-  SintesiCredentialCheckOptions options = { 0 };
-  SintesiEnvironment environment = sintesi_profile_get_environment (self->profile);
-  SintesiSandbox *sandbox = NULL;
 
   keystore = sintesi_keystore_new (sintesi_profile_get_name (self->profile), NULL, &error);
   if (keystore == NULL)
@@ -220,21 +223,69 @@ update_certificates (SintesiProfilePage *self)
   add_certificate_row (self, auth, _("A1 — authentication"));
   add_certificate_row (self, sign, _("S1 — signature"));
 
-  /* The sandbox's own CA vouches for the demo certificates; elsewhere the
-   * SOGEI roots the user imported, and the profile's CA file. */
-  if (environment == SINTESI_ENVIRONMENT_SANDBOX && self->application != NULL)
-    sandbox = sintesi_application_get_sandbox (self->application);
-  roots_dir = sintesi_credentials_default_roots_dir ();
-  if (roots_dir != NULL && g_file_test (roots_dir, G_FILE_TEST_IS_DIR))
-    sintesi_credentials_find_sogei_roots (roots_dir, &test_roots, &production_roots, NULL);
-  options.environment = environment;
-  options.expected_cf = sintesi_profile_get_cf (self->profile);
-  options.test_roots = (const char * const *) test_roots;
-  options.production_roots = (const char * const *) production_roots;
-  options.profile_ca_file = sandbox != NULL ? sintesi_sandbox_get_client_ca_file (sandbox)
-                                            : sintesi_profile_get_ca_file (self->profile);
-  checks = sintesi_credentials_check (auth, sign, &options);
+  checks = sintesi_gui_check_credentials (self->application, self->profile, auth, sign);
   add_check_rows (self, checks);
+}
+
+/* A small coloured word: production in red, so it is never picked by mistake. */
+static GtkWidget *
+environment_badge_new (SintesiEnvironment environment)
+{
+  static const char *classes[] = { "environment-sandbox", "environment-stage", "environment-production", "environment-custom" };
+  static const char *labels[] = { N_("Sandbox"), N_("Stage"), N_("Production"), N_("Custom") };
+  GtkWidget *badge = gtk_label_new (_(labels[environment <= SINTESI_ENVIRONMENT_CUSTOM ? environment : SINTESI_ENVIRONMENT_CUSTOM]));
+
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "environment-badge");
+  gtk_widget_add_css_class (badge, classes[environment <= SINTESI_ENVIRONMENT_CUSTOM ? environment : SINTESI_ENVIRONMENT_CUSTOM]);
+  return badge;
+}
+
+static void
+update_profile_list (SintesiProfilePage *self)
+{
+  g_auto(GStrv) names = sintesi_profile_list (NULL);
+  const char *active = self->profile != NULL ? sintesi_profile_get_name (self->profile) : NULL;
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_autoptr(SintesiProfile) profile = sintesi_profile_load_unvalidated (names[i], NULL);
+      const char *physician = profile != NULL ? sintesi_profile_get_physician_name (profile) : NULL;
+      GtkWidget *row = text_row_new (NULL, names[i],
+                                     profile == NULL ? _("This profile cannot be read")
+                                     : physician != NULL && physician[0] != '\0' ? physician : NULL);
+      GtkWidget *mark = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+      if (profile != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), environment_badge_new (sintesi_profile_get_environment (profile)));
+      /* The active one is marked; the others switch when activated. */
+      gtk_widget_set_visible (mark, g_strcmp0 (active, names[i]) == 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Active profile"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), mark);
+      if (g_strcmp0 (active, names[i]) != 0 && profile != NULL)
+        {
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "profile.switch");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", names[i]);
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          gtk_widget_set_tooltip_text (row, _("Use this profile"));
+        }
+      gtk_widget_set_name (row, names[i]);
+      add_dynamic_row (self, self->profiles_group, row);
+    }
+  if (names == NULL || names[0] == NULL)
+    add_dynamic_row (self, self->profiles_group,
+                     text_row_new (NULL, _("No profile yet"), _("Create your own profile to send with your certificates.")));
+}
+
+static void
+update_registry (SintesiProfilePage *self)
+{
+  g_autoptr(SintesiRegistry) registry = sintesi_registry_load_installed (NULL);
+
+  sintesi_accreditation_row_update (self->registry_row, registry,
+                                    sintesi_profile_get_app_id (self->profile),
+                                    sintesi_profile_get_app_vendor (self->profile),
+                                    sintesi_profile_get_app_version (self->profile));
 }
 
 static void
@@ -244,7 +295,10 @@ update (SintesiProfilePage *self)
   g_autofree char *base_url = NULL;
 
   clear_dynamic_rows (self);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->page), p != NULL);
+  update_profile_list (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.edit", p != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.import-certificates", p != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->registry_row), p != NULL);
   if (p == NULL)
     return;
 
@@ -270,6 +324,7 @@ update (SintesiProfilePage *self)
   set_value (self->app_id_row, sintesi_profile_get_app_id (p));
   set_value (self->app_vendor_row, sintesi_profile_get_app_vendor (p));
   set_value (self->app_version_row, sintesi_profile_get_app_version (p));
+  update_registry (self);
   update_certificates (self);
 }
 
@@ -292,6 +347,82 @@ sintesi_profile_page_set_profile (SintesiProfilePage *self,
 
   g_set_object (&self->profile, profile);
   update (self);
+}
+
+static GtkWindow *
+parent_window (SintesiProfilePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+profile_saved_cb (SintesiProfileDialog *dialog,
+                  const char           *name,
+                  SintesiProfilePage   *self)
+{
+  /* The active profile edited: every page reloads it. A new profile only
+   * joins the list: switching stays the physician's choice. */
+  if (self->application != NULL && self->profile != NULL
+      && g_str_equal (name, sintesi_profile_get_name (self->profile)))
+    sintesi_application_set_active_profile (self->application, name);
+  else
+    update (self);
+}
+
+static void
+new_activated (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SintesiProfilePage *self = SINTESI_PROFILE_PAGE (widget);
+  SintesiProfileDialog *dialog = sintesi_profile_dialog_new (parent_window (self), NULL);
+
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (profile_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+edit_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SintesiProfilePage *self = SINTESI_PROFILE_PAGE (widget);
+  SintesiProfileDialog *dialog;
+
+  if (self->profile == NULL)
+    return;
+  dialog = sintesi_profile_dialog_new (parent_window (self), self->profile);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (profile_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+switch_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SintesiProfilePage *self = SINTESI_PROFILE_PAGE (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (self->application != NULL && sintesi_profile_exists (name))
+    sintesi_application_set_active_profile (self->application, name);
+}
+
+static void
+import_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SintesiProfilePage *self = SINTESI_PROFILE_PAGE (widget);
+  SintesiCredentialsDialog *dialog;
+
+  if (self->profile == NULL)
+    return;
+  dialog = sintesi_credentials_dialog_new (parent_window (self), self->application, self->profile);
+  g_signal_connect_object (dialog, "stored", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 guint
@@ -341,7 +472,14 @@ sintesi_profile_page_class_init (SintesiProfilePageClass *klass)
   BIND (app_vendor_row);
   BIND (app_version_row);
   BIND (certificates_group);
+  BIND (profiles_group);
+  BIND (software_group);
 #undef BIND
+
+  gtk_widget_class_install_action (widget_class, "profile.new", NULL, new_activated);
+  gtk_widget_class_install_action (widget_class, "profile.edit", NULL, edit_activated);
+  gtk_widget_class_install_action (widget_class, "profile.switch", "s", switch_activated);
+  gtk_widget_class_install_action (widget_class, "profile.import-certificates", NULL, import_activated);
 }
 
 static void
@@ -349,4 +487,6 @@ sintesi_profile_page_init (SintesiProfilePage *self)
 {
   self->dynamic_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->registry_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_group_add (self->software_group, GTK_WIDGET (self->registry_row));
 }

@@ -173,6 +173,9 @@ attach_application (SintesiWindow      *self,
   sintesi_profile_page_set_application (self->profile_page, self->application);
   g_signal_connect_object (self->application, "notify::sandbox-state",
                            G_CALLBACK (sandbox_state_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Another profile chosen, or the active one edited, on the Profile page. */
+  g_signal_connect_object (self->application, "notify::active-profile",
+                           G_CALLBACK (sandbox_state_changed_cb), self, G_CONNECT_SWAPPED);
   reload_profile (self);
   sintesi_history_page_reload (self->history_page);
 }
