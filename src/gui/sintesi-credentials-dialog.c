@@ -471,11 +471,29 @@ show_store_error (SintesiCredentialsDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->checks_group), TRUE);
 }
 
+static gboolean
+close_request_cb (GtkWindow *window)
+{
+  /* See passphrase_response_cb: the password entries lose the focus first. */
+  gtk_window_set_focus (window, NULL);
+  return FALSE;
+}
+
+static gboolean
+destroy_idle_cb (gpointer data)
+{
+  gtk_window_set_focus (GTK_WINDOW (data), NULL);
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 stored (SintesiCredentialsDialog *self)
 {
   g_signal_emit (self, signals[SIGNAL_STORED], 0);
-  gtk_window_destroy (GTK_WINDOW (self));
+  /* Not from inside the passphrase dialog's response, which is still
+   * running and is destroyed with this window. */
+  g_idle_add_full (G_PRIORITY_LOW, destroy_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -504,6 +522,9 @@ passphrase_response_cb (AdwMessageDialog         *dialog,
   char *passphrase = NULL;
   gboolean ok = FALSE;
 
+  /* GTK 4.8's GtkPasswordEntry must not hold the focus while its window
+   * goes, or its focus handler runs on a destroyed entry. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
   if (g_str_equal (response, "store"))
     passphrase = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->passphrase)));
   /* Out of the widgets before anything else happens. */
@@ -657,6 +678,7 @@ sintesi_credentials_dialog_init (SintesiCredentialsDialog *self)
   build_slot (self, SINTESI_CREDENTIAL_SLOT_AUTH);
   build_slot (self, SINTESI_CREDENTIAL_SLOT_SIGN);
   g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (format_changed_cb), self);
+  g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "credentials.store", FALSE);
 }
 

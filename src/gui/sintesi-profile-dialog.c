@@ -421,6 +421,13 @@ build_form (SintesiProfileDialog *self)
   adw_preferences_group_add (self->software_group, GTK_WIDGET (self->registry_row));
 }
 
+static gboolean
+destroy_idle_cb (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 do_save (SintesiProfileDialog *self)
 {
@@ -435,8 +442,11 @@ do_save (SintesiProfileDialog *self)
       gtk_widget_set_visible (GTK_WIDGET (self->save_error), TRUE);
       return;
     }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.save", FALSE);
   g_signal_emit (self, signals[SIGNAL_SAVED], 0, sintesi_profile_get_name (self->profile));
-  gtk_window_destroy (GTK_WINDOW (self));
+  /* Not from inside the confirmation's response: it is still running,
+   * and goes with this window. */
+  g_idle_add_full (G_PRIORITY_LOW, destroy_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
