@@ -24,6 +24,7 @@
 #include "sintesi-paths.h"
 #include "sintesi-profile-dialog.h"
 #include "sintesi-profile-page.h"
+#include "sintesi-registry.h"
 #include "sintesi-sandbox.h"
 #include "sintesi-window.h"
 #include "sintesi-test-pki.h"
@@ -93,7 +94,7 @@ screenshot_of (GtkWidget  *shown,
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (shown)), node,
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (shown)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, png));
   g_test_message ("screenshot %s", png);
@@ -605,6 +606,84 @@ test_import_and_store (void)
   screenshot_of (GTK_WIDGET (window), "profile-with-certificates");
 }
 
+/* ---- Accredited software ---- */
+
+/* The subtitle of the action row titled title under root. */
+static const char *
+row_subtitle (GtkWidget  *root,
+              const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect (root, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+  g_assert_not_reached ();
+}
+
+static char *
+match_message (SintesiRegistry *registry,
+               const char      *vendor)
+{
+  g_autoptr(SintesiRegistryMatch) match = sintesi_registry_match (registry, "SINTESI", vendor, PACKAGE_VERSION);
+
+  return g_strdup (match->message);
+}
+
+static void
+test_accreditation (void)
+{
+  g_autofree char *csv = g_build_filename (home, "results.csv", NULL);
+  g_autofree char *data = g_strdup_printf ("Fornitore,Nomi fornitori equivalenti,Applicativo,Versione,Versioni Equivalenti,Tipo Documento,Servizio,Data validazione,Versione Gateway\r\n"
+                                           "Sintesi,,SINTESI,%s,,PSS,VALIDATION,2026-06-30,2.0\r\n", PACKAGE_VERSION);
+  g_autoptr(SintesiRegistry) registry = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *accredited = NULL;
+  g_autofree char *near_miss = NULL;
+  g_autoptr(SintesiProfile) profile = NULL;
+  SintesiProfileDialog *dialog;
+
+  /* No register yet: the page says how to install one. */
+  g_assert_nonnull (strstr (row_subtitle (profile_page (), "Register of accredited software"), "No register is installed"));
+
+  g_assert_true (g_file_set_contents (csv, data, -1, &error));
+  registry = sintesi_registry_import (csv, &error);
+  g_assert_no_error (error);
+  accredited = match_message (registry, "Sintesi");
+  near_miss = match_message (registry, "SINTESI S.R.L.");
+  g_assert_cmpstr (accredited, !=, near_miss);
+
+  /* The page, reloaded, shows the register's own sentence. */
+  profile = sintesi_profile_load (PROFILE_NAME, &error);
+  g_assert_no_error (error);
+  sintesi_profile_page_set_profile (SINTESI_PROFILE_PAGE (profile_page ()), profile);
+  g_assert_cmpstr (row_subtitle (profile_page (), "Register of accredited software"), ==, accredited);
+
+  /* The form checks the strings as they are typed. */
+  g_assert_true (gtk_widget_activate_action (profile_page (), "profile.edit", NULL));
+  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (dialog), "Register of accredited software"), ==, accredited);
+  type_into (dialog, SINTESI_PROFILE_FIELD_APP_VENDOR, "SINTESI S.R.L.");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (dialog), "Register of accredited software"), ==, near_miss);
+  /* The software group alone: it is at the bottom of the form. */
+  {
+    g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+
+    collect (GTK_WIDGET (dialog), ADW_TYPE_PREFERENCES_GROUP, groups);
+    for (guint i = 0; i < groups->len; i++)
+      if (g_strcmp0 (adw_preferences_group_get_title (g_ptr_array_index (groups, i)), "Software") == 0)
+        screenshot_of (g_ptr_array_index (groups, i), "profile-form-not-accredited");
+  }
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_gone (SINTESI_TYPE_PROFILE_DIALOG);
+  /* Cancelled: nothing written. */
+  g_clear_object (&profile);
+  profile = sintesi_profile_load (PROFILE_NAME, &error);
+  g_assert_cmpstr (sintesi_profile_get_app_vendor (profile), ==, "Sintesi");
+  screenshot_of (GTK_WIDGET (window), "profile-accredited");
+}
+
 /* ---- Production ---- */
 
 static void
@@ -759,6 +838,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profile-window/switch", test_switch_profile);
   g_test_add_func ("/profile-window/import-refusals", test_import_refusals);
   g_test_add_func ("/profile-window/import-and-store", test_import_and_store);
+  g_test_add_func ("/profile-window/accreditation", test_accreditation);
   g_test_add_func ("/profile-window/production", test_production);
   g_test_add_func ("/profile-window/back-to-sandbox", test_back_to_sandbox);
   status = g_test_run ();

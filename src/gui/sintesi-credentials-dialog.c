@@ -415,7 +415,16 @@ check_activated (GtkWidget  *widget,
         continue;
       self->credentials[slot] = import_slot (self, slot, &error);
       if (self->credentials[slot] != NULL)
-        continue;
+        {
+          g_autofree char *basename = g_path_get_basename (self->slots[slot].file);
+          g_autofree char *opened = NULL;
+
+          /* Its password entry is empty again: say the file was opened. */
+          /* TRANSLATORS: a certificate's file name */
+          opened = g_strdup_printf (_("%s · opened"), basename);
+          adw_action_row_set_subtitle (self->slots[slot].file_row, opened);
+          continue;
+        }
       /* TRANSLATORS: "A1" or "S1", then why its file could not be imported */
       message = g_strdup_printf (_("%s: %s"), slot == SINTESI_CREDENTIAL_SLOT_AUTH ? "A1" : "S1", error->message);
       add_message (self, message_row_new ("dialog-error-symbolic", "error", message), message);
