@@ -497,6 +497,39 @@ test_import_refusals (void)
   g_assert_false (button_sensitive (GTK_WIDGET (dialog), "credentials.store"));
   screenshot_of (GTK_WIDGET (dialog), "import-expired");
 
+  /* PEM: a key that is not the certificate's is refused by the import,
+   * with its own sentence; the right keys open. */
+  {
+    g_autofree char *a1_cert = g_build_filename (ca->dir, "a1.pem", NULL);
+    g_autofree char *a1_key = g_build_filename (ca->dir, "a1.key", NULL);
+    g_autofree char *s1_cert = g_build_filename (ca->dir, "s1.pem", NULL);
+    g_autofree char *s1_key = g_build_filename (ca->dir, "s1.key", NULL);
+    g_autoptr(GError) mismatch = NULL;
+    g_autoptr(SintesiCredential) refused = NULL;
+    g_autofree char *mismatch_message = NULL;
+
+    refused = sintesi_credential_import_pem (SINTESI_CREDENTIAL_SLOT_AUTH, a1_cert, s1_key, NULL, &mismatch);
+    g_assert_error (mismatch, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_KEY_MISMATCH);
+    mismatch_message = g_strdup_printf ("A1: %s", mismatch->message);
+
+    sintesi_credentials_dialog_set_pkcs12 (dialog, FALSE);
+    sintesi_credentials_dialog_set_file (dialog, SINTESI_CREDENTIAL_SLOT_AUTH, SINTESI_CREDENTIALS_FILE_MAIN, a1_cert);
+    sintesi_credentials_dialog_set_file (dialog, SINTESI_CREDENTIAL_SLOT_AUTH, SINTESI_CREDENTIALS_FILE_KEY, s1_key);
+    sintesi_credentials_dialog_set_file (dialog, SINTESI_CREDENTIAL_SLOT_SIGN, SINTESI_CREDENTIALS_FILE_MAIN, s1_cert);
+    sintesi_credentials_dialog_set_file (dialog, SINTESI_CREDENTIAL_SLOT_SIGN, SINTESI_CREDENTIALS_FILE_KEY, s1_key);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "credentials.check", NULL));
+    g_assert_true (messages_contain (dialog, mismatch_message, &blocking));
+    g_assert_true (blocking);
+    screenshot_of (GTK_WIDGET (dialog), "import-pem-mismatch");
+
+    sintesi_credentials_dialog_set_file (dialog, SINTESI_CREDENTIAL_SLOT_AUTH, SINTESI_CREDENTIALS_FILE_KEY, a1_key);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "credentials.check", NULL));
+    g_assert_false (messages_contain (dialog, "A1: ", &blocking));
+    g_assert_false (blocking);
+    g_assert_true (button_sensitive (GTK_WIDGET (dialog), "credentials.store"));
+  }
+
+  /* Cancelled: nothing is stored. */
   gtk_window_close (GTK_WINDOW (dialog));
   wait_gone (SINTESI_TYPE_CREDENTIALS_DIALOG);
   /* Nothing was stored by any of this. */
@@ -747,12 +780,29 @@ test_production (void)
   screenshot_of (GTK_WIDGET (window), "profile-production");
 }
 
+static gboolean
+sandbox_off (void)
+{
+  return sintesi_application_get_sandbox_state (application) == SINTESI_SANDBOX_STATE_OFF;
+}
+
 static void
 test_back_to_sandbox (void)
 {
   GtkWidget *row = profile_row (SINTESI_SANDBOX_PROFILE);
   g_autofree char *name = NULL;
 
+  /* Changing one's mind while the simulator starts: it is stopped as soon
+   * as it is up, and never serves the real profile. */
+  g_assert_nonnull (row);
+  gtk_widget_activate (row);
+  g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_STARTING);
+  g_assert_true (gtk_widget_activate_action (profile_page (), "profile.switch", "s", PROFILE_NAME));
+  g_assert_true (wait_until (sandbox_off, 180));
+  g_assert_null (sintesi_application_get_sandbox (application));
+  g_assert_true (gtk_widget_has_css_class (window_child ("environment_banner"), "environment-production"));
+
+  row = profile_row (SINTESI_SANDBOX_PROFILE);
   g_assert_nonnull (row);
   gtk_widget_activate (row);
   name = active_name ();

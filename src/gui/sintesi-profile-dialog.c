@@ -355,11 +355,13 @@ make_editor (SintesiProfileDialog *self,
         row = adw_action_row_new ();
         gtk_widget_set_tooltip_text (choose, _("Choose a File…"));
         gtk_widget_set_tooltip_text (clear, _("Use None"));
-        for (GtkWidget *b = choose; b != NULL; b = b == choose ? clear : NULL)
+        GtkWidget *buttons[] = { choose, clear };
+
+        for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
           {
-            gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-            gtk_widget_add_css_class (b, "flat");
-            adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
+            gtk_widget_set_valign (buttons[i], GTK_ALIGN_CENTER);
+            gtk_widget_add_css_class (buttons[i], "flat");
+            adw_action_row_add_suffix (ADW_ACTION_ROW (row), buttons[i]);
           }
         gtk_accessible_update_property (GTK_ACCESSIBLE (choose), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose a File…"), -1);
         gtk_accessible_update_property (GTK_ACCESSIBLE (clear), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Use None"), -1);

@@ -296,11 +296,21 @@ update (SintesiProfilePage *self)
 
   clear_dynamic_rows (self);
   update_profile_list (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.edit", p != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.import-certificates", p != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->registry_row), p != NULL);
   if (p == NULL)
-    return;
+    {
+      /* Nothing stale on screen; Edit… still opens a broken profile. */
+      AdwActionRow *rows[] = {
+        self->physician_row, self->cf_row, self->name_row, self->environment_row, self->base_url_row,
+        self->aud_row, self->azienda_row, self->repository_row, self->solution_row, self->locality_row,
+        self->app_id_row, self->app_vendor_row, self->app_version_row,
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+        set_value (rows[i], NULL);
+      return;
+    }
 
   set_value (self->physician_row, sintesi_profile_get_physician_name (p));
   set_value (self->cf_row, sintesi_profile_get_cf (p));
@@ -364,8 +374,9 @@ profile_saved_cb (SintesiProfileDialog *dialog,
 {
   /* The active profile edited: every page reloads it. A new profile only
    * joins the list: switching stays the physician's choice. */
-  if (self->application != NULL && self->profile != NULL
-      && g_str_equal (name, sintesi_profile_get_name (self->profile)))
+  g_autofree char *active = self->application != NULL ? sintesi_application_dup_active_profile_name (self->application) : NULL;
+
+  if (g_strcmp0 (name, active) == 0)
     sintesi_application_set_active_profile (self->application, name);
   else
     update (self);
@@ -390,10 +401,20 @@ edit_activated (GtkWidget  *widget,
 {
   SintesiProfilePage *self = SINTESI_PROFILE_PAGE (widget);
   SintesiProfileDialog *dialog;
+  g_autoptr(SintesiProfile) broken = NULL;
+  SintesiProfile *profile = self->profile;
 
-  if (self->profile == NULL)
+  /* A profile that does not load (a field became invalid) is opened as
+   * stored, so that its problems show under their fields. */
+  if (profile == NULL && self->application != NULL)
+    {
+      g_autofree char *name = sintesi_application_dup_active_profile_name (self->application);
+
+      profile = broken = sintesi_profile_load_unvalidated (name, NULL);
+    }
+  if (profile == NULL)
     return;
-  dialog = sintesi_profile_dialog_new (parent_window (self), self->profile);
+  dialog = sintesi_profile_dialog_new (parent_window (self), profile);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (profile_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
