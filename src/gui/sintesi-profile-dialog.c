@@ -351,12 +351,13 @@ make_editor (SintesiProfileDialog *self,
       {
         GtkWidget *choose = gtk_button_new_from_icon_name ("document-open-symbolic");
         GtkWidget *clear = gtk_button_new_from_icon_name ("edit-clear-symbolic");
+        GtkWidget *buttons[2];
 
         row = adw_action_row_new ();
         gtk_widget_set_tooltip_text (choose, _("Choose a File…"));
         gtk_widget_set_tooltip_text (clear, _("Use None"));
-        GtkWidget *buttons[] = { choose, clear };
-
+        buttons[0] = choose;
+        buttons[1] = clear;
         for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
           {
             gtk_widget_set_valign (buttons[i], GTK_ALIGN_CENTER);
