@@ -887,6 +887,523 @@ test_empty_file (void)
   g_assert_cmpstr (json_object_get_string_member (answer, "instance"), ==, "/empty-multipart-file");
 }
 
+/* ------------------------------------------------------------ (c) a sender killed mid-call */
+
+#define LOCALITY "STUDIO MEDICO DI PROVA^^^^^&2.16.840.1.113883.2.9.4.1.3&ISO^^^^090201"
+#define PASSWORD "crash-test-passphrase"
+
+/* sintesi-gateway-sim as a process, with its own PKI, and a custom profile
+ * of sintesi-cli pointing at it. */
+typedef struct
+{
+  char            *home;
+  SintesiTestCa   *ca;
+  SintesiTestLeaf *server;
+  SintesiTestLeaf *a1;
+  SintesiTestLeaf *s1;
+  GSubprocess     *sim;
+  char            *base_url;
+  char            *password_file;
+  char            *journal_path;
+} Custom;
+
+static char *
+cli_ok (const char         *home,
+        const char * const *args,
+        const char         *stdin_data)
+{
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = sintesi_test_run_cli (home, args, stdin_data, &out, &err);
+
+  if (status != 0)
+    g_error ("sintesi-cli %s %s failed (%d): %s", args[0], args[1], status, err);
+  return out;
+}
+
+static Custom *
+custom_start (const char *fault)
+{
+  Custom *c = g_new0 (Custom, 1);
+  SintesiTestLeafOptions server_options = { SINTESI_TEST_LEAF_SERVER, "SHA256", 2048, -1, 30, "Sintesi Test" };
+  SintesiTestLeafOptions client_options = { SINTESI_TEST_LEAF_CLIENT, "SHA256", 2048, -1, 30, NULL };
+  SintesiTestLeafOptions sign_options = { SINTESI_TEST_LEAF_SIGNING, "SHA256", 2048, -1, 30, NULL };
+  g_autofree char *pki = NULL;
+  g_autofree char *program = sintesi_test_build_path ("src/sim/sintesi-gateway-sim");
+  g_autofree char *fault_option = g_strconcat ("--fault=", fault, NULL);
+  g_autofree char *aud = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  c->home = sintesi_test_mkdtemp ();
+  pki = g_build_filename (c->home, "pki", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (pki, 0700), ==, 0);
+  c->ca = sintesi_test_ca_new (pki, "ca", "Sintesi Test Gateway CA");
+  c->server = sintesi_test_ca_issue (c->ca, "server", "localhost", &server_options);
+  c->a1 = sintesi_test_ca_issue (c->ca, "a1", "A1#090201PSS" SINTESI_SANDBOX_PHYSICIAN_CF, &client_options);
+  c->s1 = sintesi_test_ca_issue (c->ca, "s1", "S1#090201PSS" SINTESI_SANDBOX_PHYSICIAN_CF, &sign_options);
+
+  {
+    const char *argv[] = { program, "--listen", "127.0.0.1:0", "--cert", c->server->cert, "--key", c->server->key,
+                           "--client-ca", c->ca->cert, "--max-seconds", "600", fault != NULL ? fault_option : NULL, NULL };
+
+    c->sim = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    g_assert_no_error (error);
+  }
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (c->sim));
+  c->base_url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (c->base_url);
+  g_assert_true (g_str_has_prefix (c->base_url, "https://127.0.0.1:"));
+  aud = g_strndup (c->base_url, strlen (c->base_url) - (g_str_has_suffix (c->base_url, "/") ? 1 : 0));
+
+  {
+    const char *create[] = { "--json", "profile", "create", "crash", "--cf", SINTESI_SANDBOX_PHYSICIAN_CF,
+                             "--environment", "custom", "--base-url", c->base_url, "--aud", aud,
+                             "--ca-file", c->ca->cert, "--locality", LOCALITY,
+                             "--app-id", "ACO_FSE", "--app-vendor", "ACODAT", "--app-version", "V.2.0", NULL };
+    const char *import[] = { "--json", "credentials", "import", "crash", "--auth-cert", c->a1->cert,
+                             "--auth-key", c->a1->key, "--sign-cert", c->s1->cert, "--sign-key", c->s1->key,
+                             "--password-stdin", NULL };
+
+    g_free (cli_ok (c->home, create, NULL));
+    g_free (cli_ok (c->home, import, PASSWORD));
+  }
+  c->password_file = g_build_filename (c->home, "password", NULL);
+  g_assert_true (g_file_set_contents (c->password_file, PASSWORD, -1, NULL));
+  c->journal_path = g_build_filename (c->home, "data", "journal.sqlite", NULL);
+  return c;
+}
+
+static void
+custom_stop (Custom *c)
+{
+  g_autoptr(GError) error = NULL;
+
+#ifdef G_OS_UNIX
+  g_subprocess_send_signal (c->sim, SIGTERM);
+#else
+  g_subprocess_force_exit (c->sim);
+#endif
+  g_subprocess_wait (c->sim, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (c->sim);
+  sintesi_test_leaf_free (c->server);
+  sintesi_test_leaf_free (c->a1);
+  sintesi_test_leaf_free (c->s1);
+  sintesi_test_ca_free (c->ca);
+  sintesi_test_rmdir (c->home);
+  g_free (c->home);
+  g_free (c->base_url);
+  g_free (c->password_file);
+  g_free (c->journal_path);
+  g_free (c);
+}
+
+/* A CDA file with a fresh id; its identificativoDoc in out_id. */
+static char *
+custom_cda (Custom  *c,
+            char   **out_id)
+{
+  g_autofree char *extension = next_extension ();
+  g_autoptr(GBytes) cda = build_cda (extension, NULL);
+  g_autofree char *name = g_strconcat (extension, ".xml", NULL);
+  char *path = g_build_filename (c->home, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (cda, NULL), g_bytes_get_size (cda), NULL));
+  *out_id = document_id_of (extension);
+  return path;
+}
+
+static GSubprocess *
+custom_submit (Custom     *c,
+               const char *cda_path)
+{
+  g_autofree char *program = sintesi_test_build_path ("src/cli/sintesi-cli");
+  g_autofree char *config = g_strconcat ("--config-dir=", c->home, "/config", NULL);
+  g_autofree char *data = g_strconcat ("--data-dir=", c->home, "/data", NULL);
+  const char *argv[] = { program, config, data, "--json", "submit", "--profile", "crash", "--cda", cda_path,
+                         "--password-file", c->password_file, NULL };
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+
+  g_assert_no_error (error);
+  return process;
+}
+
+static void
+kill_and_collect (GSubprocess  *process,
+                  char        **out_stdout)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_force_exit (process);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out_stdout, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static SintesiJournalRecord *
+find_by_document (SintesiJournal *journal,
+                  const char     *document_id,
+                  guint           expected)
+{
+  SintesiJournalQuery query = { .document_id = document_id, .oldest_first = TRUE };
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  records = sintesi_journal_search (journal, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, expected);
+  return expected > 0 ? g_steal_pointer (&g_ptr_array_index (records, 0)) : NULL;
+}
+
+static void
+test_killed_while_gateway_hangs (void)
+{
+  Custom *c = custom_start ("hang,on=1");
+  g_autofree char *document_id = NULL;
+  g_autofree char *cda_path = custom_cda (c, &document_id);
+  g_autoptr(GSubprocess) sender = custom_submit (c, cda_path);
+  g_autoptr(SintesiJournal) journal = NULL;
+  g_autoptr(SintesiJournalRecord) record = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *history = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  JsonArray *records;
+  gboolean found = FALSE;
+
+  /* Wait until the request bytes are on record (sent_at), then a little
+   * longer: the simulator holds the request without answering. */
+  while (record == NULL || record->sent_at == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+      if (journal == NULL && g_file_test (c->journal_path, G_FILE_TEST_EXISTS))
+        journal = sintesi_journal_open (c->journal_path, NULL);
+      if (journal != NULL)
+        {
+          SintesiJournalQuery query = { .document_id = document_id };
+          g_autoptr(GPtrArray) records_now = sintesi_journal_search (journal, &query, NULL);
+
+          g_clear_pointer (&record, sintesi_journal_record_free);
+          if (records_now != NULL && records_now->len == 1)
+            record = g_steal_pointer (&g_ptr_array_index (records_now, 0));
+        }
+    }
+  g_usleep (300 * 1000);
+  kill_and_collect (sender, &out);
+  /* Still waiting for the answer when killed. */
+#ifdef G_OS_UNIX
+  g_assert_true (g_subprocess_get_if_signaled (sender));
+  g_assert_cmpint (g_subprocess_get_term_sig (sender), ==, SIGKILL);
+#endif
+  g_assert_cmpstr (out, ==, "");
+  g_clear_object (&journal);
+  g_clear_pointer (&record, sintesi_journal_record_free);
+
+  /* Reopened: on record, prepared, outcome unknown, with its document id. */
+  journal = sintesi_journal_open (c->journal_path, &error);
+  g_assert_no_error (error);
+  record = find_by_document (journal, document_id, 1);
+  g_assert_cmpint (record->state, ==, SINTESI_JOURNAL_STATE_PREPARED);
+  g_assert_true (record->outcome_unknown);
+  g_assert_cmpstr (record->document_id, ==, document_id);
+  g_assert_cmpstr (record->patient_cf, ==, PATIENT_CF);
+  g_assert_nonnull (record->sent_at);
+  g_assert_null (record->x_cart_id);
+  {
+    const char *args[] = { "--json", "history", NULL };
+
+    history = cli_ok (c->home, args, NULL);
+  }
+  json_parser_load_from_data (parser, history, -1, &error);
+  g_assert_no_error (error);
+  records = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "records");
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *row = json_array_get_object_element (records, i);
+
+      if (json_object_get_int_member (row, "journal_id") != record->id)
+        continue;
+      found = TRUE;
+      g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "prepared");
+      g_assert_true (json_object_get_boolean_member (row, "outcome_unknown"));
+      g_assert_cmpstr (json_object_get_string_member (row, "document_id"), ==, document_id);
+      g_assert_true (json_object_get_null_member (row, "x_cart_id"));
+    }
+  g_assert_true (found);
+
+  /* The next send (the same document: its outcome is unknown, D19) works
+   * and gets its own record; the unknown one stays as it was. */
+  g_clear_object (&sender);
+  g_clear_pointer (&out, g_free);
+  sender = custom_submit (c, cda_path);
+  g_subprocess_communicate_utf8 (sender, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (sender), ==, 0);
+  g_assert_nonnull (strstr (out, "\"http_status\" : 202"));
+  {
+    g_autoptr(SintesiJournalRecord) first = find_by_document (journal, document_id, 2);
+
+    g_assert_cmpint (first->id, ==, record->id);
+    g_assert_cmpint (first->state, ==, SINTESI_JOURNAL_STATE_PREPARED);
+    g_assert_true (first->outcome_unknown);
+  }
+  g_clear_object (&journal);
+  custom_stop (c);
+}
+
+/* Killed at random moments around the answer: whenever the process had
+ * printed an X-CART-id, the journal already held it (the CLI prints only
+ * after the journal commit), and no record is anything but prepared or
+ * answered with its X-CART-id. */
+static void
+test_killed_around_the_answer (void)
+{
+  Custom *c = custom_start (NULL);
+  g_autoptr(SintesiJournal) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  double full = 0;
+  guint printed = 0, silent = 0, recorded_unprinted = 0;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *document_id = NULL;
+      g_autofree char *cda_path = custom_cda (c, &document_id);
+      g_autoptr(GSubprocess) sender = NULL;
+      g_autoptr(SintesiJournalRecord) record = NULL;
+      g_autofree char *out = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gint64 start = g_get_monotonic_time ();
+
+      sender = custom_submit (c, cda_path);
+      if (i == 0)
+        {
+          /* One whole run sets the scale of the delays. */
+          g_subprocess_communicate_utf8 (sender, NULL, NULL, &out, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (g_subprocess_get_exit_status (sender), ==, 0);
+          full = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+          g_test_message ("a whole submit takes %.3f s", full);
+        }
+      else
+        {
+          g_usleep ((gulong) (full * (0.5 + 0.7 * g_test_rand_double ()) * G_USEC_PER_SEC));
+          kill_and_collect (sender, &out);
+        }
+
+      if (journal == NULL)
+        {
+          journal = sintesi_journal_open (c->journal_path, &error);
+          g_assert_no_error (error);
+        }
+      if (out != NULL && *out != '\0')
+        {
+          JsonObject *result;
+          const char *x_cart_id;
+
+          printed += i > 0;
+          json_parser_load_from_data (parser, out, -1, &error);
+          g_assert_no_error (error);
+          result = json_node_get_object (json_parser_get_root (parser));
+          x_cart_id = json_object_get_string_member (result, "x_cart_id");
+          g_assert_true (g_uuid_string_is_valid (x_cart_id));
+          record = sintesi_journal_get_record (journal, json_object_get_int_member (result, "journal_id"), &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (record->state, ==, SINTESI_JOURNAL_STATE_ANSWERED);
+          g_assert_cmpstr (record->x_cart_id, ==, x_cart_id);
+          g_assert_cmpstr (record->document_id, ==, document_id);
+        }
+      else
+        {
+          SintesiJournalQuery query = { .document_id = document_id };
+          g_autoptr(GPtrArray) records = sintesi_journal_search (journal, &query, &error);
+
+          silent++;
+          g_assert_no_error (error);
+          g_assert_cmpuint (records->len, <=, 1);
+          for (guint j = 0; j < records->len; j++)
+            {
+              SintesiJournalRecord *r = g_ptr_array_index (records, j);
+
+              if (r->state == SINTESI_JOURNAL_STATE_ANSWERED)
+                {
+                  g_assert_true (g_uuid_string_is_valid (r->x_cart_id));
+                  recorded_unprinted++;
+                }
+              else
+                {
+                  g_assert_cmpint (r->state, ==, SINTESI_JOURNAL_STATE_PREPARED);
+                  g_assert_true (r->outcome_unknown);
+                }
+            }
+        }
+    }
+  g_test_message ("9 killed runs: %u had printed their X-CART-id, %u had not (of which %u had it on record already)",
+                  printed, silent, recorded_unprinted);
+  g_clear_object (&journal);
+  custom_stop (c);
+}
+
+/* ------------------------------------------------------------ (d) the commands as processes */
+
+static const char * const result_keys[] = {
+  "journal_id", "operation", "http_status", "x_cart_id", "trace_id", "span_id",
+  "workflow_instance_id", "warning", "error", "document_id",
+};
+
+static JsonObject *
+run_gateway_cli (const char         *home,
+                 const char * const *args,
+                 int                 expected_status,
+                 char              **out_stderr)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = sintesi_test_run_cli (home, args, NULL, &out, &err);
+  JsonObject *result;
+
+  if (status != expected_status)
+    g_error ("sintesi-cli %s: exit %d, not %d: %s %s", args[1], status, expected_status, out, err);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  result = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+  return result;
+}
+
+static void
+assert_result_keys (JsonObject *result)
+{
+  g_assert_cmpuint (json_object_get_size (result), ==, G_N_ELEMENTS (result_keys));
+  for (gsize i = 0; i < G_N_ELEMENTS (result_keys); i++)
+    if (!json_object_has_member (result, result_keys[i]))
+      g_error ("no “%s” in the result", result_keys[i]);
+  g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (result, "x_cart_id")));
+}
+
+static void
+test_cli_commands (void)
+{
+  g_autofree char *home = sintesi_test_mkdtemp ();
+  g_autofree char *v1_extension = next_extension ();
+  g_autofree char *v2_extension = next_extension ();
+  g_autofree char *v1_id = document_id_of (v1_extension);
+  g_autofree char *v2_id = document_id_of (v2_extension);
+  g_autoptr(GBytes) v1 = build_cda (v1_extension, NULL);
+  g_autoptr(GBytes) v2 = build_cda (v2_extension, v1_extension);
+  g_autofree char *v1_path = g_build_filename (home, "v1.xml", NULL);
+  g_autofree char *v2_path = g_build_filename (home, "v2.xml", NULL);
+  g_autofree char *bad_path = g_build_filename (home, "bad.xml", NULL);
+  g_autofree char *bad_cda = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonObject) updated = NULL;
+  g_autoptr(JsonObject) replaced = NULL;
+  g_autoptr(JsonObject) deleted = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonObject) by_trace = NULL;
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(JsonObject) missing = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+  JsonObject *error_object;
+  GList *members;
+
+  g_assert_true (g_file_set_contents (v1_path, g_bytes_get_data (v1, NULL), g_bytes_get_size (v1), NULL));
+  g_assert_true (g_file_set_contents (v2_path, g_bytes_get_data (v2, NULL), g_bytes_get_size (v2), NULL));
+
+  {
+    const char *args[] = { "--json", "submit", "--profile", SINTESI_SANDBOX_PROFILE, "--cda", v1_path, NULL };
+    created = run_gateway_cli (home, args, 0, NULL);
+  }
+  assert_result_keys (created);
+  g_assert_cmpstr (json_object_get_string_member (created, "operation"), ==, "create");
+  g_assert_cmpint (json_object_get_int_member (created, "http_status"), ==, 202);
+  g_assert_cmpstr (json_object_get_string_member (created, "document_id"), ==, v1_id);
+  g_assert_true (json_object_get_null_member (created, "error"));
+  {
+    const char *args[] = { "--json", "update-metadata", "--profile", SINTESI_SANDBOX_PROFILE, "--document-id", v1_id, NULL };
+    updated = run_gateway_cli (home, args, 0, NULL);
+  }
+  assert_result_keys (updated);
+  g_assert_cmpint (json_object_get_int_member (updated, "http_status"), ==, 200);
+  {
+    const char *args[] = { "--json", "replace", "--profile", SINTESI_SANDBOX_PROFILE, "--document-id", v1_id,
+                           "--cda", v2_path, NULL };
+    replaced = run_gateway_cli (home, args, 0, NULL);
+  }
+  assert_result_keys (replaced);
+  g_assert_cmpint (json_object_get_int_member (replaced, "http_status"), ==, 202);
+  g_assert_cmpstr (json_object_get_string_member (replaced, "document_id"), ==, v2_id);
+  {
+    const char *args[] = { "--json", "delete", "--profile", SINTESI_SANDBOX_PROFILE, "--document-id", v2_id, NULL };
+    deleted = run_gateway_cli (home, args, 0, NULL);
+  }
+  assert_result_keys (deleted);
+  g_assert_cmpstr (json_object_get_string_member (deleted, "operation"), ==, "delete");
+  g_assert_cmpint (json_object_get_int_member (deleted, "http_status"), ==, 200);
+  {
+    const char *args[] = { "--json", "status", "--profile", SINTESI_SANDBOX_PROFILE, "--workflow-instance-id",
+                           json_object_get_string_member (created, "workflow_instance_id"), NULL };
+    status = run_gateway_cli (home, args, 0, NULL);
+  }
+  assert_result_keys (status);
+  g_assert_cmpint (json_object_get_int_member (status, "http_status"), ==, 200);
+  {
+    const char *args[] = { "--json", "status", "--profile", SINTESI_SANDBOX_PROFILE, "--trace-id",
+                           json_object_get_string_member (deleted, "trace_id"), NULL };
+    by_trace = run_gateway_cli (home, args, 0, NULL);
+  }
+  assert_result_keys (by_trace);
+  g_assert_cmpint (json_object_get_int_member (by_trace, "http_status"), ==, 200);
+
+  /* A gateway error: 1, with the problem in `error` and its X-CART-id. */
+  {
+    const char *args[] = { "--json", "delete", "--profile", SINTESI_SANDBOX_PROFILE, "--document-id", v2_id, NULL };
+    gone = run_gateway_cli (home, args, 1, &err);
+  }
+  assert_result_keys (gone);
+  g_assert_cmpint (json_object_get_int_member (gone, "http_status"), ==, 404);
+  error_object = json_object_get_object_member (gone, "error");
+  members = json_object_get_members (error_object);
+  g_assert_cmpuint (g_list_length (members), ==, 4);
+  g_list_free (members);
+  g_assert_cmpstr (json_object_get_string_member (error_object, "type"), ==, "/msg/record-not-found");
+  g_assert_cmpstr (json_object_get_string_member (error_object, "title"), ==, "Record non trovato.");
+  g_assert_cmpstr (json_object_get_string_member (error_object, "instance"), ==, "/record-not-found");
+  g_assert_nonnull (strstr (err, "HTTP 404"));
+  g_clear_pointer (&err, g_free);
+
+  /* A document the gateway would refuse: 1, nothing sent. */
+  bad_cda = g_strdup (g_bytes_get_data (v1, NULL));
+  g_assert_nonnull (strstr (bad_cda, PATIENT_CF));
+  memcpy (strstr (bad_cda, PATIENT_CF), "RSSMRA80A01H501X", 16);
+  g_assert_true (g_file_set_contents (bad_path, bad_cda, g_bytes_get_size (v1), NULL));
+  {
+    const char *args[] = { "--json", "submit", "--profile", SINTESI_SANDBOX_PROFILE, "--cda", bad_path, NULL };
+    refused = run_gateway_cli (home, args, 1, &err);
+  }
+  g_assert_true (json_object_has_member (refused, "error"));
+  g_assert_false (json_object_has_member (refused, "x_cart_id"));
+  g_clear_pointer (&err, g_free);
+
+  /* A missing profile: 2. */
+  {
+    const char *args[] = { "--json", "submit", "--profile", "nobody", "--cda", v1_path, NULL };
+    missing = run_gateway_cli (home, args, 2, &err);
+  }
+  g_assert_true (json_object_has_member (missing, "error"));
+  g_assert_nonnull (strstr (err, "nobody"));
+
+  sintesi_test_rmdir (home);
+}
+
 /* ------------------------------------------------------------ setup */
 
 static void
@@ -969,6 +1486,10 @@ main (int argc, char **argv)
                         test_missing_signature_token);
   g_test_add_data_func ("/e2e/check/delete/missing-signature-token", GINT_TO_POINTER (SINTESI_GATEWAY_DELETE),
                         test_missing_signature_token);
+
+  g_test_add_func ("/e2e/crash/killed-while-gateway-hangs", test_killed_while_gateway_hangs);
+  g_test_add_func ("/e2e/crash/killed-around-the-answer", test_killed_around_the_answer);
+  g_test_add_func ("/e2e/cli/commands", test_cli_commands);
 
   fixture_setup ();
   status = g_test_run ();
