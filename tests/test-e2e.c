@@ -1381,7 +1381,7 @@ test_cli_commands (void)
   g_clear_pointer (&err, g_free);
 
   /* A document the gateway would refuse: 1, nothing sent. */
-  bad_cda = g_strdup (g_bytes_get_data (v1, NULL));
+  bad_cda = g_strndup (g_bytes_get_data (v1, NULL), g_bytes_get_size (v1));
   g_assert_nonnull (strstr (bad_cda, PATIENT_CF));
   memcpy (strstr (bad_cda, PATIENT_CF), "RSSMRA80A01H501X", 16);
   g_assert_true (g_file_set_contents (bad_path, bad_cda, g_bytes_get_size (v1), NULL));
