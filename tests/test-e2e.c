@@ -453,6 +453,19 @@ tamper_pdf (SintesiGatewayRequest *request,
   request->pdf = g_bytes_ref ((GBytes *) data);
 }
 
+/* A claim the dispatcher's DTO cannot read (an array for a string). */
+static void
+tamper_claim_array (SintesiGatewayRequest *request,
+                    JsonObject            *bearer,
+                    JsonObject            *signature,
+                    gpointer               data)
+{
+  JsonArray *array = json_array_new ();
+
+  json_array_add_string_element (array, json_object_get_string_member (signature, data));
+  json_object_set_array_member (signature, data, array);
+}
+
 /* Claims edited on the signature token, re-signed by the hook. */
 static void
 tamper_times (SintesiGatewayRequest *request,
@@ -526,7 +539,9 @@ static const Check checks[] = {
     "https://govway.org/handling-errors/400/InteroperabilityInvalidRequest.html", NULL, NULL, "audience" },
   { "/e2e/check/frontier/undecodable-payload", SINTESI_GATEWAY_CREATE, tamper_undecodable_payload, NULL, 401,
     "https://govway.org/handling-errors/401/TokenAuthenticationFailed.html", NULL, NULL, NULL },
-  /* §5.1 steps 1–4: the FSE-JWT-Signature */
+  /* §5.1 steps 2–4: the FSE-JWT-Signature (step 1: test_missing_signature_token) */
+  { "/e2e/check/2/payload-not-the-dto", SINTESI_GATEWAY_CREATE, tamper_claim_array, "action_id", 403,
+    "/msg/mandatory-element-token", "Token JWT non valido.", "/jwt-mandatory-field-missing", "action_id" },
   { "/e2e/check/3/missing-locality", SINTESI_GATEWAY_CREATE, tamper_signature_claim, CLAIM ("locality", NULL), 403,
     "/msg/jwt-validation", "Campo token JWT non valido.", "/jwt-mandatory-field-missing", "Il campo locality non è valorizzato" },
   { "/e2e/check/3/missing-purpose-of-use", SINTESI_GATEWAY_CREATE, tamper_signature_claim, CLAIM ("purpose_of_use", NULL), 403,

@@ -360,6 +360,13 @@ static const char * const mandatory_claims[] = {
   "subject_application_id", "subject_application_vendor", "subject_application_version",
 };
 
+/* Every claim of the DTO, all scalars (gateway-contract §4.3). */
+static const char * const scalar_claims[] = {
+  "sub", "iss", "iat", "exp", "nbf", "jti", "patient_consent", "action_id", "locality", "person_id",
+  "purpose_of_use", "subject_organization", "subject_organization_id", "subject_role", "subject_application_id",
+  "subject_application_vendor", "subject_application_version", "resource_hl7_type", "attachment_hash",
+};
+
 static const char * const roles[] = {
   "AAS", "APR", "PSS", "INF", "FAR", "DSA", "DAM", "OAM", "ASS", "TUT", "ING", "NOR",
   "DRS", "RSA", "OPI", "OGC", "MDS",
@@ -439,6 +446,23 @@ sintesi_sim_check_signature_claims (const char          *signature_header,
       return problem;
     }
   claims = token->claims;
+
+  /* Step 2: the payload is read into the dispatcher's DTO, whose claims
+   * are scalars: an object or an array where one is expected fails there
+   * (the frontier only verified the JWS and its times). */
+  for (gsize i = 0; i < G_N_ELEMENTS (scalar_claims); i++)
+    {
+      JsonNode *node = json_object_get_member (claims, scalar_claims[i]);
+
+      if (node != NULL && (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node)))
+        {
+          problem = sintesi_sim_problem_new (403, "/msg/mandatory-element-token", "Token JWT non valido.",
+                                             "/jwt-mandatory-field-missing",
+                                             "Il token JWT non è decodificabile: campo %s", scalar_claims[i]);
+          problem->with_workflow_id = TRUE;
+          return problem;
+        }
+    }
 
   for (gsize i = 0; i < G_N_ELEMENTS (mandatory_claims); i++)
     {
