@@ -636,6 +636,7 @@ typedef enum
   FILE_UNSIGNED,
   FILE_BROKEN_SIGNATURE,
   FILE_WITHOUT_CDA,
+  FILE_APPENDED,
 } FileCase;
 
 static void
@@ -691,6 +692,16 @@ test_file_checks (gconstpointer data)
         file = g_bytes_new_take (copy, size);
       }
       break;
+    case FILE_APPENDED:
+      {
+        static const char tail[] = "\n% bytes after the signed revision\n";
+        GByteArray *bytes = g_byte_array_new ();
+
+        g_byte_array_append (bytes, g_bytes_get_data (fx.spare_pdf, NULL), g_bytes_get_size (fx.spare_pdf));
+        g_byte_array_append (bytes, (const guint8 *) tail, sizeof tail - 1);
+        file = g_byte_array_free_to_bytes (bytes);
+      }
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -711,6 +722,11 @@ test_file_checks (gconstpointer data)
       break;
     case FILE_WITHOUT_CDA:
       assert_answer (result, NULL, 400, "/msg/cda-element", "Errore in fase di estrazione del CDA.", "/cda-extraction");
+      break;
+    case FILE_APPENDED:
+      /* The signature still verifies over its ByteRange (step 11 passes, as
+       * at the gateway); the token's attachment_hash catches the change. */
+      assert_answer (result, NULL, 400, "/msg/document-hash", "Verifica hash fallita.", "/jwt-hash-match");
       break;
     default:
       g_assert_not_reached ();
@@ -1551,6 +1567,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/e2e/check/11/unsigned", GINT_TO_POINTER (FILE_UNSIGNED), test_file_checks);
   g_test_add_data_func ("/e2e/check/11/broken-signature", GINT_TO_POINTER (FILE_BROKEN_SIGNATURE), test_file_checks);
   g_test_add_data_func ("/e2e/check/12/without-cda", GINT_TO_POINTER (FILE_WITHOUT_CDA), test_file_checks);
+  g_test_add_data_func ("/e2e/check/11/bytes-after-signature", GINT_TO_POINTER (FILE_APPENDED), test_file_checks);
   g_test_add_func ("/e2e/check/unknown-ids", test_unknown_ids);
   g_test_add_data_func ("/e2e/check/1/missing-signature-token", GINT_TO_POINTER (SINTESI_GATEWAY_CREATE),
                         test_missing_signature_token);
