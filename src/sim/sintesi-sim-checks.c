@@ -14,7 +14,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "sintesi-cf.h"
-#include "sintesi-pades.h"
+#include "sintesi-pdf.h"
 #include "sintesi-validation.h"
 #include "sintesi-request-body.h"
 #include "sintesi-sim-checks.h"
@@ -360,6 +360,13 @@ static const char * const mandatory_claims[] = {
   "subject_application_id", "subject_application_vendor", "subject_application_version",
 };
 
+/* Every claim of the DTO, all scalars (gateway-contract §4.3). */
+static const char * const scalar_claims[] = {
+  "sub", "iss", "iat", "exp", "nbf", "jti", "patient_consent", "action_id", "locality", "person_id",
+  "purpose_of_use", "subject_organization", "subject_organization_id", "subject_role", "subject_application_id",
+  "subject_application_vendor", "subject_application_version", "resource_hl7_type", "attachment_hash",
+};
+
 static const char * const roles[] = {
   "AAS", "APR", "PSS", "INF", "FAR", "DSA", "DAM", "OAM", "ASS", "TUT", "ING", "NOR",
   "DRS", "RSA", "OPI", "OGC", "MDS",
@@ -439,6 +446,23 @@ sintesi_sim_check_signature_claims (const char          *signature_header,
       return problem;
     }
   claims = token->claims;
+
+  /* Step 2: the payload is read into the dispatcher's DTO, whose claims
+   * are scalars: an object or an array where one is expected fails there
+   * (the frontier only verified the JWS and its times). */
+  for (gsize i = 0; i < G_N_ELEMENTS (scalar_claims); i++)
+    {
+      JsonNode *node = json_object_get_member (claims, scalar_claims[i]);
+
+      if (node != NULL && (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node)))
+        {
+          problem = sintesi_sim_problem_new (403, "/msg/mandatory-element-token", "Token JWT non valido.",
+                                             "/jwt-mandatory-field-missing",
+                                             "Il token JWT non è decodificabile: campo %s", scalar_claims[i]);
+          problem->with_workflow_id = TRUE;
+          return problem;
+        }
+    }
 
   for (gsize i = 0; i < G_N_ELEMENTS (mandatory_claims); i++)
     {
@@ -753,23 +777,22 @@ sintesi_sim_check_attachment_hash (GBytes     *pdf,
 SintesiSimProblem *
 sintesi_sim_check_signature_of_pdf (GBytes *pdf)
 {
-  g_autoptr(GError) error = NULL;
-  SintesiPadesState state;
+  g_autoptr(GPtrArray) signatures = NULL;
+  SintesiPdfSignature *last;
 
-  if (!sintesi_pades_classify (pdf, &state, NULL))
+  signatures = sintesi_pdf_get_signatures (pdf, NULL);
+  if (signatures == NULL)
     /* A PDF the gateway's PDF library cannot open: a generic 500. */
     return sintesi_sim_problem_new (500, "/msg/generic-error", "Errore generico.", "", "Il pdf non è leggibile");
-  if (state == SINTESI_PADES_STATE_UNSIGNED)
+  if (signatures->len == 0)
     return sintesi_sim_problem_new (400, "/msg/sign-error", "Sign error", "/msg/sign-error", "Il pdf non risulta firmato");
-  if (!sintesi_pades_check_signed (pdf, &error))
-    {
-      /* Toscana asks for a signed PDF: a wrong signature and a missing
-       * cda.xml are told apart by the steps that follow. */
-      if (g_error_matches (error, SINTESI_PADES_ERROR, SINTESI_PADES_ERROR_NO_CDA))
-        return NULL;
-      return sintesi_sim_problem_new (400, "/msg/sign-error", "Sign error", "/msg/sign-error",
-                                      "La firma del pdf non risulta valida");
-    }
+  /* §5.1 step 11: each signature is verified over its own ByteRange (no
+   * chain, no whole-file rule), a missing /M counts as invalid, and the
+   * last signature field decides. A missing cda.xml is step 12's. */
+  last = g_ptr_array_index (signatures, signatures->len - 1);
+  if (!last->valid || !last->has_m_entry)
+    return sintesi_sim_problem_new (400, "/msg/sign-error", "Sign error", "/msg/sign-error",
+                                    "La firma del pdf non risulta valida");
   return NULL;
 }
 
