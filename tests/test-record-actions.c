@@ -66,7 +66,23 @@ wait_until (gboolean (*condition) (void),
   return condition ();
 }
 
-/* Draws a window, checks it is not blank, keeps the PNG. */
+static gboolean pause_over;
+
+static gboolean
+pause_is_over (void)
+{
+  return pause_over;
+}
+
+static gboolean
+pause_done_cb (gpointer data)
+{
+  pause_over = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Draws a window once it settled (the answer scrolled into view), keeps
+ * the PNG. */
 static void
 screenshot_of (GtkWidget  *shown,
                const char *name)
@@ -79,6 +95,9 @@ screenshot_of (GtkWidget  *shown,
   GtkSnapshot *snapshot;
   int width, height;
 
+  pause_over = FALSE;
+  g_timeout_add (300, pause_done_cb, NULL);
+  g_assert_true (wait_until (pause_is_over, 10));
   wait_for_draw (shown);
   width = gtk_widget_get_width (shown);
   height = gtk_widget_get_height (shown);
@@ -510,6 +529,7 @@ test_delete_replacement (void)
   assert_document_actions (FALSE);
   g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (details_child ("actions_group"))),
                             "was deleted"));
+  screenshot_of (GTK_WIDGET (details), "record-deleted-reopened");
   gtk_window_destroy (GTK_WINDOW (details));
 }
 

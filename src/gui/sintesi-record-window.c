@@ -29,6 +29,10 @@ struct _SintesiRecordWindow
   AdwWindow            parent_instance;
 
   AdwToastOverlay     *toast_overlay;
+  GtkScrolledWindow   *scroller;
+  GtkWidget           *groups_box;
+  double               scroll_target;  /* where the result was last frame */
+  guint                scroll_tick;
   AdwWindowTitle      *window_title;
   AdwPreferencesGroup *summary_group;
   AdwPreferencesGroup *ids_group;
@@ -318,6 +322,39 @@ clear_result (SintesiRecordWindow *self)
   g_hash_table_remove_all (self->result_values);
 }
 
+/* The answer is what the physician waits for: bring it into view once it
+ * has its place in the layout. */
+static gboolean
+scroll_to_result_cb (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  SintesiRecordWindow *self = SINTESI_RECORD_WINDOW (widget);
+  GtkWidget *result = GTK_WIDGET (self->result_group);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  graphene_point_t top;
+
+  if (!gtk_widget_get_visible (result))
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (gtk_widget_get_height (result) <= 0 ||
+      !gtk_widget_compute_point (result, self->groups_box, &GRAPHENE_POINT_INIT (0, 0), &top) ||
+      gtk_adjustment_get_upper (adjustment) < top.y + gtk_widget_get_height (result))
+    return G_SOURCE_CONTINUE;
+  /* Rows above may come and go with the same answer: wait until the
+   * layout holds still for a frame. */
+  if (G_APPROX_VALUE (top.y, self->scroll_target, 0.5))
+    {
+      gtk_adjustment_set_value (adjustment, top.y - 12);
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->scroll_target = top.y;
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 set_result_heading (SintesiRecordWindow *self,
                     const char          *icon_name,
@@ -342,6 +379,9 @@ set_result_heading (SintesiRecordWindow *self,
   adw_action_row_set_subtitle (self->result_row, description != NULL ? description : "");
   g_hash_table_insert (self->result_values, g_strdup ("Title"), g_strdup (title));
   gtk_widget_set_visible (GTK_WIDGET (self->result_group), TRUE);
+  self->scroll_target = -1;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_result_cb, NULL, NULL);
 }
 
 static void
@@ -558,8 +598,7 @@ start_request (SintesiRecordWindow *self,
   self->operation = submission->operation;
   self->cancellable = g_cancellable_new ();
   clear_result (self);
-  if (submission->operation == SINTESI_GATEWAY_STATUS)
-    clear_events (self);
+  clear_events (self);
   set_result_heading (self, NULL, NULL, waiting_title (submission->operation),
                       _("The call is on record in the history before it leaves."));
   update_actions (self);
@@ -1033,6 +1072,8 @@ sintesi_record_window_class_init (SintesiRecordWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sintesi-record-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SintesiRecordWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SintesiRecordWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SintesiRecordWindow, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SintesiRecordWindow, groups_box);
   gtk_widget_class_bind_template_child (widget_class, SintesiRecordWindow, summary_group);
   gtk_widget_class_bind_template_child (widget_class, SintesiRecordWindow, ids_group);
   gtk_widget_class_bind_template_child (widget_class, SintesiRecordWindow, answer_group);
