@@ -21,6 +21,7 @@
 #include "sintesi-paths.h"
 #include "sintesi-pss-builder.h"
 #include "sintesi-record-window.h"
+#include "sintesi-sandbox.h"
 #include "sintesi-send-page.h"
 #include "sintesi-window.h"
 #include "sintesi-test-util.h"
@@ -534,6 +535,45 @@ test_delete_replacement (void)
 }
 
 static void
+test_no_answer (void)
+{
+  SintesiSandbox *sandbox = sintesi_application_get_sandbox (application);
+  g_autoptr(GError) error = NULL;
+  guint calls;
+
+  /* The connection drops before the answer: the call may or may not have
+   * reached the gateway. Its record offers the status check and nothing
+   * else, and nothing is sent again by itself. */
+  g_assert_true (gtk_widget_activate_action (child ("send_page"), "send.use-example", NULL));
+  g_assert_true (sintesi_sandbox_inject_fault (sandbox, "reset", &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (child ("send_page"), "send.send", NULL));
+  g_assert_true (wait_until (send_done, 180));
+  g_assert_true (sintesi_sandbox_inject_fault (sandbox, NULL, NULL));
+  g_test_message ("send: %s", gtk_label_get_label (send_child ("result_title")));
+  g_assert_cmpstr (gtk_label_get_label (send_child ("result_title")), ==, "No complete answer from the gateway");
+  calls = history_count ();
+  g_assert_cmpuint (calls, ==, 6);
+
+  open_newest_record ();
+  g_assert_cmpstr (sintesi_record_window_get_value (details, "Outcome"), ==, "No answer");
+  assert_document_actions (FALSE);
+  g_assert_true (g_str_has_prefix (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (details_child ("actions_group"))),
+                                   "No answer came for this call"));
+  /* The status cannot be asked without the answer's workflowInstanceId:
+   * the row says so and is off. */
+  g_assert_true (gtk_widget_get_visible (details_child ("check_status_row")));
+  g_assert_false (action_enabled ("check_status_row"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (details_child ("check_status_row"))),
+                                   "Not possible for this call"));
+  gtk_widget_activate_action (GTK_WIDGET (details), "record.check-status", NULL);
+  g_assert_false (sintesi_record_window_is_busy (details));
+  g_assert_cmpuint (history_count (), ==, calls);
+  screenshot_of (GTK_WIDGET (details), "record-no-answer");
+  gtk_window_destroy (GTK_WINDOW (details));
+}
+
+static void
 skip_without_display (void)
 {
   g_test_skip ("no display: build-aux/test runs the GUI tests under its own Xvfb");
@@ -579,6 +619,7 @@ main (int argc, char **argv)
   g_test_add_func ("/record-actions/update-metadata", test_update_metadata);
   g_test_add_func ("/record-actions/replace", test_replace);
   g_test_add_func ("/record-actions/delete-replacement", test_delete_replacement);
+  g_test_add_func ("/record-actions/no-answer", test_no_answer);
   status = g_test_run ();
 
   if (details != NULL)

@@ -250,10 +250,18 @@ refresh_document (SintesiRecordWindow *self)
   self->lookup_id = find_lookup_id (self->record);
 }
 
+/* A call that got no answer may have reached the gateway anyway. */
+static gboolean
+unanswered (SintesiRecordWindow *self)
+{
+  return self->record->state == SINTESI_JOURNAL_STATE_FAILED &&
+         self->record->operation != SINTESI_JOURNAL_OPERATION_STATUS;
+}
+
 static gboolean
 outcome_unsettled (SintesiRecordWindow *self)
 {
-  return self->record->outcome_unknown ||
+  return self->record->outcome_unknown || unanswered (self) ||
          (self->document != NULL && self->document->unsettled_record_id != 0);
 }
 
@@ -269,6 +277,8 @@ describe_state (SintesiRecordWindow *self)
 {
   if (self->blocked_reason != NULL)
     return g_strdup (self->blocked_reason);
+  if (unanswered (self))
+    return g_strdup (_("No answer came for this call: the gateway may or may not have received it. Find out before doing anything else with this document."));
   if (outcome_unsettled (self))
     return g_strdup (_("A call about this document has no known outcome: check its status before anything else."));
   if (self->record->operation == SINTESI_JOURNAL_OPERATION_STATUS || self->document == NULL)
@@ -296,11 +306,18 @@ update_actions (SintesiRecordWindow *self)
                    self->application != NULL &&
                    sintesi_submission_task_sandbox_ready (self->application, self->profile);
   gboolean can_status = self->lookup_id != NULL && self->blocked_reason == NULL;
+  /* Without the answer there is no workflowInstanceId to ask about: the
+   * row stays, off, and says so, since that is the first thing a
+   * physician would look for. */
+  gboolean status_missing = self->lookup_id == NULL && outcome_unsettled (self);
   gboolean can_change = document_is_current (self) && !outcome_unsettled (self) &&
                         self->blocked_reason == NULL;
   g_autofree char *state = describe_state (self);
 
-  gtk_widget_set_visible (self->check_status_row, can_status);
+  gtk_widget_set_visible (self->check_status_row, can_status || status_missing);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->check_status_row),
+                               can_status ? _("Ask the gateway what it did with this call.")
+                               : _("Not possible for this call: the workflowInstanceId to ask about comes with the gateway’s answer, which never arrived. The gateway’s help desk can trace the call by its time and identificativoDoc."));
   gtk_widget_set_visible (self->update_metadata_row, can_change);
   gtk_widget_set_visible (self->replace_row, can_change);
   gtk_widget_set_visible (self->delete_row, can_change);
