@@ -20,6 +20,7 @@
 #include "sintesi-cda.h"
 #include "sintesi-gui-labels.h"
 #include "sintesi-journal-search.h"
+#include "sintesi-metadata-dialog.h"
 #include "sintesi-pdf.h"
 #include "sintesi-record-window.h"
 #include "sintesi-submission-task.h"
@@ -700,34 +701,19 @@ document_is_obscured (SintesiRecordWindow *self)
   return FALSE;
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
-send_metadata (SintesiRecordWindow *self,
-               GtkWidget           *dialog)
+metadata_send_cb (SintesiMetadataDialog *dialog,
+                  SintesiRecordWindow   *self)
 {
-  GtkSwitch *obscure = GTK_SWITCH (find_named (dialog, "obscure_switch"));
-  GtkEditable *assetto = GTK_EDITABLE (find_named (dialog, "assetto_row"));
   gboolean was_obscured = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "sintesi-was-obscured"));
-  gboolean obscured = gtk_switch_get_active (obscure);
-  g_autofree char *assetto_text = g_strstrip (g_strdup (gtk_editable_get_text (assetto)));
+  gboolean obscured = sintesi_metadata_dialog_get_obscured (dialog);
+  g_autofree char *assetto = sintesi_metadata_dialog_dup_assetto (dialog);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   SintesiSubmission *submission;
+
+  if (!document_is_current (self))
+    return;
 
   /* The obscuring is always stated, so the update never undoes it by
    * leaving it out. */
@@ -737,11 +723,10 @@ send_metadata (SintesiRecordWindow *self,
   if (obscured)
     json_builder_add_string_value (builder, "P99");
   json_builder_end_array (builder);
-  if (assetto_text[0] != '\0' &&
-      g_strcmp0 (assetto_text, sintesi_profile_get_assetto_organizzativo (self->profile)) != 0)
+  if (assetto[0] != '\0' && g_strcmp0 (assetto, sintesi_profile_get_assetto_organizzativo (self->profile)) != 0)
     {
       json_builder_set_member_name (builder, "assettoOrganizzativo");
-      json_builder_add_string_value (builder, assetto_text);
+      json_builder_add_string_value (builder, assetto);
     }
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
@@ -750,15 +735,7 @@ send_metadata (SintesiRecordWindow *self,
   submission->body_overrides = json_to_string (body, FALSE);
   /* Changing the obscuring is an access update (D10). */
   submission->access_update = obscured != was_obscured;
-  gtk_window_destroy (GTK_WINDOW (dialog));
   request (self, submission);
-}
-
-static void
-metadata_send_clicked_cb (GtkButton           *button,
-                          SintesiRecordWindow *self)
-{
-  send_metadata (self, GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (button))));
 }
 
 static void
@@ -767,64 +744,16 @@ update_metadata_activated (GtkWidget  *widget,
                            GVariant   *parameter)
 {
   SintesiRecordWindow *self = SINTESI_RECORD_WINDOW (widget);
-  GtkWidget *dialog, *toolbar, *header, *cancel, *send, *page, *group, *obscure_row, *obscure, *assetto;
+  SintesiMetadataDialog *dialog;
   gboolean obscured;
 
   if (self->dialog != NULL || !document_is_current (self))
     return;
   obscured = document_is_obscured (self);
-
-  dialog = adw_window_new ();
-  gtk_widget_set_name (dialog, "metadata_dialog");
-  gtk_window_set_title (GTK_WINDOW (dialog), _("Update Metadata"));
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 480, -1);
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  dialog = sintesi_metadata_dialog_new (GTK_WINDOW (self), obscured,
+                                        sintesi_profile_get_assetto_organizzativo (self->profile));
   g_object_set_data (G_OBJECT (dialog), "sintesi-was-obscured", GINT_TO_POINTER (obscured));
-
-  toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), dialog);
-  send = gtk_button_new_with_mnemonic (_("_Send"));
-  gtk_widget_set_name (send, "send_button");
-  gtk_widget_add_css_class (send, "suggested-action");
-  g_signal_connect_object (send, "clicked", G_CALLBACK (metadata_send_clicked_cb), self, 0);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), send);
-  gtk_window_set_default_widget (GTK_WINDOW (dialog), send);
-  gtk_box_append (GTK_BOX (toolbar), header);
-
-  page = adw_preferences_page_new ();
-  gtk_widget_set_vexpand (page, TRUE);
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("The metadata travel with the document in the patient’s record. The document itself does not change."));
-  obscure_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (obscure_row), _("_Do Not Show in the Patient’s Record"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (obscure_row), TRUE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (obscure_row),
-                               _("Obscuring (code P99): the document stays with the gateway, but those who consult the patient’s FSE do not see it."));
-  obscure = gtk_switch_new ();
-  gtk_widget_set_name (obscure, "obscure_switch");
-  gtk_switch_set_active (GTK_SWITCH (obscure), obscured);
-  gtk_widget_set_valign (obscure, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (obscure_row), obscure);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (obscure_row), obscure);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), obscure_row);
-  assetto = adw_entry_row_new ();
-  gtk_widget_set_name (assetto, "assetto_row");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (assetto), _("Organisational Setting (assettoOrganizzativo)"));
-  if (sintesi_profile_get_assetto_organizzativo (self->profile) != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (assetto), sintesi_profile_get_assetto_organizzativo (self->profile));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), assetto);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-  gtk_box_append (GTK_BOX (toolbar), page);
-  adw_window_set_content (ADW_WINDOW (dialog), toolbar);
-
+  g_signal_connect_object (dialog, "send", G_CALLBACK (metadata_send_cb), self, 0);
   g_set_weak_pointer (&self->dialog, GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
