@@ -164,6 +164,12 @@ sintesi_history_page_reload (SintesiHistoryPage *self)
   gtk_stack_set_visible_child_name (self->content_stack, "list");
 }
 
+static void
+record_call_made_cb (SintesiHistoryPage *self)
+{
+  sintesi_history_page_reload (self);
+}
+
 SintesiRecordWindow *
 sintesi_history_page_show_record (SintesiHistoryPage *self,
                                   gint64              journal_id)
@@ -183,7 +189,9 @@ sintesi_history_page_show_record (SintesiHistoryPage *self,
                  error != NULL ? error->message : "no journal");
       return NULL;
     }
-  window = sintesi_record_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, record);
+  window = sintesi_record_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->application, record);
+  /* What the window sends is listed at once. */
+  g_signal_connect_object (window, "call-made", G_CALLBACK (record_call_made_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }

@@ -14,14 +14,12 @@
 
 #include "sintesi-cda.h"
 #include "sintesi-cf.h"
-#include "sintesi-credentials.h"
 #include "sintesi-ids.h"
 #include "sintesi-journal-search.h"
-#include "sintesi-keystore.h"
 #include "sintesi-pdf.h"
 #include "sintesi-pss-builder.h"
 #include "sintesi-send-page.h"
-#include "sintesi-submission.h"
+#include "sintesi-submission-task.h"
 
 /* The root of identificativoDoc (D11). */
 
@@ -66,11 +64,6 @@ struct _SintesiSendPage
   gboolean            sending;
   gboolean            disposed;
   char               *x_cart_id;
-
-  /* The keystore passphrase of a profile whose keys are not opened by the
-   * OS keyring: asked once per run (D17), kept in memory only. */
-  char               *passphrase;
-  char               *passphrase_profile;
   AdwMessageDialog   *passphrase_dialog;
 };
 
@@ -82,15 +75,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void
-forget_passphrase (SintesiSendPage *self)
-{
-  if (self->passphrase != NULL)
-    sintesi_credentials_wipe (self->passphrase, strlen (self->passphrase));
-  g_clear_pointer (&self->passphrase, g_free);
-  g_clear_pointer (&self->passphrase_profile, g_free);
-}
 
 static SintesiCfFlags
 cf_flags (SintesiSendPage *self)
@@ -113,8 +97,7 @@ sandbox_ready (SintesiSendPage *self)
 {
   if (self->profile == NULL || sintesi_profile_get_environment (self->profile) != SINTESI_ENVIRONMENT_SANDBOX)
     return TRUE;
-  return self->application != NULL &&
-         sintesi_application_get_sandbox_state (self->application) == SINTESI_SANDBOX_STATE_RUNNING;
+  return self->application != NULL && sintesi_submission_task_sandbox_ready (self->application, self->profile);
 }
 
 /* Why the Send button is off, or NULL when it is on. */
@@ -459,66 +442,6 @@ choose_pdf_activated (GtkWidget  *widget,
 
 /* ---- Sending ---- */
 
-typedef struct
-{
-  SintesiJournal *journal;
-  SintesiProfile *profile;
-  GBytes         *cda;
-  GBytes         *pdf;
-  char           *base_url;
-  char           *server_ca_file;
-  char           *client_ca_file;
-  char           *key_passphrase;
-  gboolean        sandbox;
-} SendData;
-
-static void
-send_data_free (SendData *data)
-{
-  g_clear_object (&data->journal);
-  g_clear_object (&data->profile);
-  g_clear_pointer (&data->cda, g_bytes_unref);
-  g_clear_pointer (&data->pdf, g_bytes_unref);
-  g_free (data->base_url);
-  g_free (data->server_ca_file);
-  g_free (data->client_ca_file);
-  if (data->key_passphrase != NULL)
-    sintesi_credentials_wipe (data->key_passphrase, strlen (data->key_passphrase));
-  g_free (data->key_passphrase);
-  g_free (data);
-}
-
-static void
-send_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SendData *data = task_data;
-  SintesiSubmission submission = { 0 };
-  SintesiSubmissionResult *result;
-  GError *error = NULL;
-
-  submission.operation = SINTESI_GATEWAY_CREATE;
-  submission.profile = data->profile;
-  submission.cda = data->cda;
-  submission.pdf = data->pdf;
-  submission.key_passphrase = data->key_passphrase;
-  if (data->sandbox)
-    {
-      submission.base_url = data->base_url;
-      submission.server_ca_file = data->server_ca_file;
-      submission.only_server_ca_file = TRUE;
-      submission.client_ca_file = data->client_ca_file;
-    }
-
-  result = sintesi_submission_send (data->journal, &submission, cancellable, &error);
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) sintesi_submission_result_free);
-}
-
 static void
 set_field (GtkWidget  *name,
            GtkLabel   *label,
@@ -587,41 +510,23 @@ show_answer (SintesiSendPage         *self,
              SintesiSubmissionResult *result)
 {
   SintesiGatewayResponse *response = result->response;
-  gboolean accepted = response->failure == NULL && response->http_status >= 200 && response->http_status < 300;
+  gboolean accepted;
+  const char *icon_name = NULL;
+  const char *css_class = NULL;
+  g_autofree char *description = NULL;
   g_autofree char *status = response->http_status > 0 ? g_strdup_printf ("%u", response->http_status) : NULL;
   g_autofree char *record = g_strdup_printf ("%" G_GINT64_FORMAT, result->journal_id);
   g_autofree char *warning = NULL;
   g_autofree char *title = NULL;
-  g_autoptr(GString) description = g_string_new (NULL);
 
   if (response->warning != NULL && response->middleware_warning != NULL)
     warning = g_strconcat (response->warning, "\n", response->middleware_warning, NULL);
   else
     warning = g_strdup (response->warning != NULL ? response->warning : response->middleware_warning);
 
-  if (accepted)
-    {
-      g_string_append (description, _("Keep the X-CART-id: it is the gateway’s receipt for this document. The history keeps it too."));
-      set_result_heading (self, "emblem-ok-symbolic", "success", _("Accepted by the gateway"), NULL);
-    }
-  else if (response->failure != NULL)
-    {
-      g_string_append_printf (description, "%s\n\n%s", response->failure->message,
-                              _("The gateway may or may not have received the document: look up its status before sending it again."));
-      set_result_heading (self, "dialog-warning-symbolic", "warning", _("No complete answer from the gateway"), NULL);
-    }
-  else
-    {
-      /* TRANSLATORS: %u is the HTTP status code, e.g. 400 */
-      title = g_strdup_printf (_("Refused by the gateway (HTTP %u)"), response->http_status);
-      g_string_append (description, _("The document was not published. The gateway’s reason is below; the call is on record in the history."));
-      set_result_heading (self, "dialog-error-symbolic", "error", title, NULL);
-    }
-  if (response->x_cart_id == NULL && response->http_status > 0)
-    g_string_append_printf (description, "\n\n%s", _("The answer carries no X-CART-id: the history flags it."));
-  if (result->journal_error != NULL)
-    g_string_append_printf (description, "\n\n%s", result->journal_error->message);
-  gtk_label_set_label (self->result_description, description->str);
+  accepted = sintesi_submission_task_describe (SINTESI_GATEWAY_CREATE, result, &icon_name, &css_class,
+                                               &title, &description);
+  set_result_heading (self, icon_name, css_class, title, description);
 
   set_field (self->status_name, self->status_label, status);
   set_field (self->cart_id_name, self->cart_id_label, response->x_cart_id);
@@ -650,20 +555,14 @@ send_finished (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean accepted = FALSE;
 
-  result = g_task_propagate_pointer (G_TASK (async_result), &error);
-  g_application_release (G_APPLICATION (self->application));
+  result = sintesi_submission_task_finish (async_result, &error);
   /* The window went away while the call was out: the journal has it. */
   if (self->disposed)
     return;
   self->sending = FALSE;
   g_clear_object (&self->cancellable);
   if (result == NULL)
-    {
-      /* A passphrase that did not open the keys is asked again next time. */
-      if (g_error_matches (error, SINTESI_SUBMISSION_ERROR, SINTESI_SUBMISSION_ERROR_CREDENTIALS))
-        forget_passphrase (self);
-      show_refusal (self, error);
-    }
+    show_refusal (self, error);
   else
     {
       show_answer (self, result);
@@ -678,138 +577,30 @@ send_finished (GObject      *object,
     g_signal_emit (self, signals[SENT], 0, result->journal_id, accepted);
 }
 
-static gboolean
-is_demo_in_sandbox (SintesiSendPage *self)
-{
-  return sintesi_profile_get_environment (self->profile) == SINTESI_ENVIRONMENT_SANDBOX &&
-         g_strcmp0 (sintesi_profile_get_name (self->profile), SINTESI_SANDBOX_PROFILE) == 0;
-}
-
-/* Whether the profile's keys are stored under a passphrase not yet given
- * in this run. The sandbox knows its demo physician's. */
-static gboolean
-needs_passphrase (SintesiSendPage *self)
-{
-  g_autoptr(SintesiKeystore) keystore = NULL;
-
-  if (is_demo_in_sandbox (self))
-    return FALSE;
-  if (self->passphrase != NULL && g_strcmp0 (self->passphrase_profile, sintesi_profile_get_name (self->profile)) == 0)
-    return FALSE;
-  keystore = sintesi_keystore_new (sintesi_profile_get_name (self->profile), NULL, NULL);
-  return keystore != NULL &&
-         (sintesi_keystore_get_secret_kind (keystore, SINTESI_CREDENTIAL_SLOT_AUTH) == SINTESI_KEYSTORE_SECRET_PASSPHRASE ||
-          sintesi_keystore_get_secret_kind (keystore, SINTESI_CREDENTIAL_SLOT_SIGN) == SINTESI_KEYSTORE_SECRET_PASSPHRASE);
-}
-
 static void
 start_send (SintesiSendPage *self)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  SintesiJournal *journal;
-  SendData *data;
+  SintesiSubmission submission = { 0 };
 
   if (send_blocker (self) != NULL)
     return;
-  journal = sintesi_application_get_journal (self->application, &error);
-  if (journal == NULL)
-    {
-      show_refusal (self, error);
-      return;
-    }
 
-  data = g_new0 (SendData, 1);
-  data->journal = g_object_ref (journal);
-  data->profile = g_object_ref (self->profile);
-  data->cda = self->cda != NULL ? g_bytes_ref (self->cda) : NULL;
-  data->pdf = self->pdf != NULL ? g_bytes_ref (self->pdf) : NULL;
-  data->key_passphrase = g_strdup (self->passphrase);
-  if (sintesi_profile_get_environment (self->profile) == SINTESI_ENVIRONMENT_SANDBOX)
-    {
-      SintesiSandbox *sandbox = sintesi_application_get_sandbox (self->application);
+  submission.operation = SINTESI_GATEWAY_CREATE;
+  submission.profile = self->profile;
+  submission.cda = self->cda;
+  submission.pdf = self->pdf;
 
-      data->sandbox = TRUE;
-      data->base_url = g_strdup (sintesi_sandbox_get_base_url (sandbox));
-      data->server_ca_file = g_strdup (sintesi_sandbox_get_server_ca_file (sandbox));
-      data->client_ca_file = g_strdup (sintesi_sandbox_get_client_ca_file (sandbox));
-      if (is_demo_in_sandbox (self) && sintesi_sandbox_get_key_passphrase (sandbox) != NULL)
-        {
-          g_free (data->key_passphrase);
-          data->key_passphrase = g_strdup (sintesi_sandbox_get_key_passphrase (sandbox));
-        }
-    }
-
-  /* Closing the window meanwhile must not end the process before the
-   * answer is on record. */
-  g_application_hold (G_APPLICATION (self->application));
   self->sending = TRUE;
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_visible (self->result_box, FALSE);
   update_state (self);
-
-  /* Signing, the TLS handshake and the gateway's checks take seconds: the
-   * window stays alive meanwhile. */
-  task = g_task_new (self, self->cancellable, send_finished, NULL);
-  g_task_set_source_tag (task, start_send);
-  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-  g_task_run_in_thread (task, send_thread);
+  sintesi_submission_task_run (self, self->application, &submission, self->cancellable, send_finished, NULL);
 }
 
 static void
-passphrase_response_cb (AdwMessageDialog *dialog,
-                        const char       *response,
-                        SintesiSendPage  *self)
+passphrase_given_cb (gpointer user_data)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-
-  if (g_strcmp0 (response, "unlock") == 0)
-    {
-      forget_passphrase (self);
-      self->passphrase = g_strdup (gtk_editable_get_text (entry));
-      self->passphrase_profile = g_strdup (sintesi_profile_get_name (self->profile));
-    }
-  /* The entry's copy of the secret goes now. */
-  gtk_editable_set_text (entry, "");
-  /* The dialog closes itself after answering. Focus leaves the entry
-   * first: GTK 4.8's password entry is otherwise notified of losing it
-   * after it was freed, when the closing window drops its focus. */
-  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
-  self->passphrase_dialog = NULL;
-  if (g_strcmp0 (response, "unlock") == 0)
-    start_send (self);
-}
-
-static void
-ask_passphrase (SintesiSendPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-  GtkWidget *entry;
-  g_autofree char *body = NULL;
-
-  if (self->passphrase_dialog != NULL)
-    return;
-  body = g_strdup_printf (_("The certificates of the profile “%s” are kept encrypted under a passphrase, because no keyring holds their secret. It is asked once per run and never stored."),
-                          sintesi_profile_get_name (self->profile));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Unlock Your Certificates"), body);
-  entry = gtk_password_entry_new ();
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Passphrase"), -1);
-  g_object_set (entry, "activates-default", TRUE, NULL);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "unlock", _("_Unlock and Send"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "unlock", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "unlock");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (passphrase_response_cb), self, 0);
-  self->passphrase_dialog = ADW_MESSAGE_DIALOG (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
+  start_send (SINTESI_SEND_PAGE (user_data));
 }
 
 static void
@@ -821,10 +612,12 @@ send_activated (GtkWidget  *widget,
 
   if (send_blocker (self) != NULL)
     return;
-  if (needs_passphrase (self))
-    ask_passphrase (self);
-  else
+  if (!sintesi_submission_task_needs_passphrase (self->application, self->profile))
     start_send (self);
+  else if (self->passphrase_dialog == NULL)
+    g_set_weak_pointer (&self->passphrase_dialog,
+                        sintesi_submission_task_ask_passphrase (widget, self->application, self->profile,
+                                                                _("_Unlock and Send"), passphrase_given_cb, self));
 }
 
 static void
@@ -894,6 +687,7 @@ sintesi_send_page_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   if (self->passphrase_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->passphrase_dialog));
+  g_clear_weak_pointer (&self->passphrase_dialog);
   g_clear_object (&self->chooser);
 
   G_OBJECT_CLASS (sintesi_send_page_parent_class)->dispose (object);
@@ -910,7 +704,6 @@ sintesi_send_page_finalize (GObject *object)
   g_clear_pointer (&self->pdf, g_bytes_unref);
   g_free (self->document_patient_cf);
   g_free (self->x_cart_id);
-  forget_passphrase (self);
 
   G_OBJECT_CLASS (sintesi_send_page_parent_class)->finalize (object);
 }
