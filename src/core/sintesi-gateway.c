@@ -476,8 +476,11 @@ init_curl_once (gpointer data)
   return NULL;
 }
 
-/* The system trust store plus the profile's CA (D18): libcurl takes one CA
- * file, so the two are joined into a file of public certificates. */
+/* The system trust store plus the profile's CA (D18). When libcurl finds the
+ * system store in a folder (CAPATH, Debian's build), CAINFO can simply be the
+ * profile's CA: both are used. When the store is one bundle file (CAINFO),
+ * setting CAINFO would replace it, so the two are joined into a file of
+ * public certificates. */
 static char *
 combined_ca_bundle (const char  *extra_ca,
                     GError     **error)
@@ -490,12 +493,11 @@ combined_ca_bundle (const char  *extra_ca,
   g_autoptr(GString) bundle = g_string_new (NULL);
   char *path;
 
+  if (info->cainfo == NULL || !g_file_get_contents (info->cainfo, &system, NULL, NULL))
+    return g_strdup (extra_ca);
   if (!g_file_get_contents (extra_ca, &extra, NULL, error))
     return NULL;
-  if (info->cainfo != NULL)
-    g_file_get_contents (info->cainfo, &system, NULL, NULL);
-  if (system != NULL)
-    g_string_append (bundle, system);
+  g_string_append (bundle, system);
   g_string_append_c (bundle, '\n');
   g_string_append (bundle, extra);
 
