@@ -59,15 +59,8 @@ sintesi_sim_problem_to_json (const SintesiSimProblem *problem,
                              const char              *trace_id,
                              const char              *workflow_instance_id)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonBuilder) builder = sintesi_sim_answer_builder_new (trace_id);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "traceID");
-  json_builder_add_string_value (builder, trace_id);
-  json_builder_set_member_name (builder, "spanID");
-  json_builder_add_string_value (builder, trace_id);
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, problem->type);
   json_builder_set_member_name (builder, "title");
@@ -75,7 +68,7 @@ sintesi_sim_problem_to_json (const SintesiSimProblem *problem,
   json_builder_set_member_name (builder, "detail");
   json_builder_add_string_value (builder, problem->detail);
   json_builder_set_member_name (builder, "status");
-  json_builder_add_int_value (builder, problem->http_status);
+  json_builder_add_int_value (builder, problem->body_status != 0 ? problem->body_status : problem->http_status);
   json_builder_set_member_name (builder, "instance");
   json_builder_add_string_value (builder, problem->instance);
   if (problem->with_workflow_id)
@@ -83,6 +76,30 @@ sintesi_sim_problem_to_json (const SintesiSimProblem *problem,
       json_builder_set_member_name (builder, "workflowInstanceId");
       json_builder_add_string_value (builder, workflow_instance_id != NULL ? workflow_instance_id : "UNKNOWN_WORKFLOW_ID");
     }
+  return sintesi_sim_answer_builder_finish (builder);
+}
+
+JsonBuilder *
+sintesi_sim_answer_builder_new (const char *trace_id)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  /* Every answer, success or problem, names its trace (§6.1, §6.2); the
+   * simulator's first hop has spanID = traceID. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "traceID");
+  json_builder_add_string_value (builder, trace_id);
+  json_builder_set_member_name (builder, "spanID");
+  json_builder_add_string_value (builder, trace_id);
+  return builder;
+}
+
+char *
+sintesi_sim_answer_builder_finish (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

@@ -31,6 +31,7 @@ typedef struct
   char  *detail;
   char  *instance;
   gboolean with_workflow_id;   /* ValidationErrorResponseDTO: adds workflowInstanceId */
+  guint    body_status;        /* `status` in the body when it differs (§6.2); 0: the HTTP one */
 } SintesiSimProblem;
 
 /* A decoded compact JWS. */
@@ -53,6 +54,11 @@ void               sintesi_sim_problem_free  (SintesiSimProblem *problem);
 char              *sintesi_sim_problem_to_json (const SintesiSimProblem *problem,
                                                 const char              *trace_id,
                                                 const char              *workflow_instance_id);
+
+/* An answer body: begun with traceID and spanID, members added by the
+ * caller, then closed and written out. */
+JsonBuilder       *sintesi_sim_answer_builder_new    (const char  *trace_id);
+char              *sintesi_sim_answer_builder_finish (JsonBuilder *builder);
 
 SintesiSimToken   *sintesi_sim_token_decode  (const char *compact);
 void               sintesi_sim_token_free    (SintesiSimToken *token);

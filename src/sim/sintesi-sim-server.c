@@ -403,15 +403,8 @@ answer_success (Answer     *answer,
                 const char *workflow_instance_id,
                 const char *warning)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonBuilder) builder = sintesi_sim_answer_builder_new (trace_id);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "traceID");
-  json_builder_add_string_value (builder, trace_id);
-  json_builder_set_member_name (builder, "spanID");
-  json_builder_add_string_value (builder, trace_id);
   json_builder_set_member_name (builder, "workflowInstanceId");
   json_builder_add_string_value (builder, workflow_instance_id);
   if (warning != NULL)
@@ -419,12 +412,9 @@ answer_success (Answer     *answer,
       json_builder_set_member_name (builder, "warning");
       json_builder_add_string_value (builder, warning);
     }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
   answer->status = status;
   answer->content_type = g_strdup ("application/json");
-  answer->body = json_generator_to_data (generator, NULL);
+  answer->body = sintesi_sim_answer_builder_finish (builder);
 }
 
 static void
@@ -553,6 +543,29 @@ body_string (const char *json,
   return json_object_get_string_member (json_node_get_object (root), member);
 }
 
+/* The path id first (before any token check, §5.2–5.4), then the claims
+ * (§5.1 steps 1–4). A create has no path id. */
+static gboolean
+check_path_and_claims (SintesiSimOperation  operation,
+                       const char          *path_id,
+                       const char          *signature,
+                       const char          *trace_id,
+                       Answer              *answer)
+{
+  g_autoptr(SintesiSimProblem) problem = NULL;
+
+  if (operation != SINTESI_SIM_OP_CREATE && !sintesi_sim_is_valid_master_id (path_id))
+    problem = sintesi_sim_problem_new (400, "/msg/id-doc", "Campo id documento non valido",
+                                       operation == SINTESI_SIM_OP_REPLACE ? "/invalid-req-id" : "/invalid-id",
+                                       "L'identificativo documento fornito in richiesta non è valido");
+  else
+    problem = sintesi_sim_check_signature_claims (signature, operation);
+  if (problem == NULL)
+    return TRUE;
+  answer_problem (answer, problem, trace_id, NULL);
+  return FALSE;
+}
+
 static void
 handle_publication (SintesiSimServer    *self,
                     SoupServerMessage   *msg,
@@ -574,20 +587,8 @@ handle_publication (SintesiSimServer    *self,
   Document *old = NULL;
   Document *document;
 
-  if (path_id != NULL && !sintesi_sim_is_valid_master_id (path_id))
-    {
-      problem = sintesi_sim_problem_new (400, "/msg/id-doc", "Campo id documento non valido", "/invalid-req-id",
-                                         "L'identificativo documento fornito in richiesta non è valido");
-      answer_problem (answer, problem, trace_id, NULL);
-      return;
-    }
-
-  problem = sintesi_sim_check_signature_claims (signature, operation);
-  if (problem != NULL)
-    {
-      answer_problem (answer, problem, trace_id, NULL);
-      return;
-    }
+  if (!check_path_and_claims (operation, path_id, signature, trace_id, answer))
+    return;
 
   read_multipart (msg, body, &parts);
   if (!parts.has_file_part)
@@ -718,19 +719,8 @@ handle_delete_or_update (SintesiSimServer    *self,
   g_autofree char *workflow_instance_id = NULL;
   Document *document;
 
-  if (!sintesi_sim_is_valid_master_id (path_id))
-    {
-      problem = sintesi_sim_problem_new (400, "/msg/id-doc", "Campo id documento non valido", "/invalid-id",
-                                         "L'identificativo documento fornito in richiesta non è valido");
-      answer_problem (answer, problem, trace_id, NULL);
-      return;
-    }
-  problem = sintesi_sim_check_signature_claims (signature, operation);
-  if (problem != NULL)
-    {
-      answer_problem (answer, problem, trace_id, NULL);
-      return;
-    }
+  if (!check_path_and_claims (operation, path_id, signature, trace_id, answer))
+    return;
   if (operation == SINTESI_SIM_OP_UPDATE)
     {
       g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
@@ -775,16 +765,10 @@ handle_status (SintesiSimServer  *self,
                const char        *trace_id,
                Answer            *answer)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonBuilder) builder = sintesi_sim_answer_builder_new (trace_id);
+  g_autofree char *body = NULL;
   guint found = 0;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "traceID");
-  json_builder_add_string_value (builder, trace_id);
-  json_builder_set_member_name (builder, "spanID");
-  json_builder_add_string_value (builder, trace_id);
   json_builder_set_member_name (builder, "transactionData");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->events->len; i++)
@@ -815,33 +799,21 @@ handle_status (SintesiSimServer  *self,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  json_builder_end_object (builder);
+  body = sintesi_sim_answer_builder_finish (builder);
 
   if (found == 0)
     {
       /* §6.2/§8: HTTP 400 with a body that says 404. */
       g_autoptr(SintesiSimProblem) problem = sintesi_sim_problem_new (400, "/msg/record-not-found", "Record non trovato.",
                                                                       "/record-not-found", "Nessun evento trovato");
-      g_autoptr(JsonParser) parser = json_parser_new ();
 
+      problem->body_status = 404;
       answer_problem (answer, problem, trace_id, NULL);
-      /* Rewrite `status` to 404 in the body, as the real service does. */
-      if (json_parser_load_from_data (parser, answer->body, -1, NULL))
-        {
-          JsonObject *object = json_node_get_object (json_parser_get_root (parser));
-
-          json_object_set_int_member (object, "status", 404);
-          json_generator_set_root (generator, json_parser_get_root (parser));
-          g_free (answer->body);
-          answer->body = json_generator_to_data (generator, NULL);
-        }
       return;
     }
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
   answer->status = 200;
   answer->content_type = g_strdup ("application/json");
-  answer->body = json_generator_to_data (generator, NULL);
+  answer->body = g_steal_pointer (&body);
 }
 
 static void
