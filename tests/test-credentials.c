@@ -12,6 +12,7 @@
 
 #include "sintesi-credentials.h"
 #include "sintesi-keystore.h"
+#include "sintesi-paths.h"
 #include "sintesi-test-pki.h"
 #include "sintesi-test-util.h"
 
@@ -1122,6 +1123,65 @@ copy_file (const char *from,
   g_assert_true (g_file_set_contents (to, contents, (gssize) length, NULL));
 }
 
+/* Only the Ministry's self-signed roots are installed as trust anchors. */
+static void
+test_import_roots (void)
+{
+  g_autofree char *production = sintesi_test_fixture ("ca/ca-ministero-salute-production.pem");
+  g_autofree char *test_root = sintesi_test_fixture ("ca/ca-ministero-salute-test.pem");
+  g_autofree char *home = NULL;
+  g_autofree char *forged_dir = NULL;
+  g_autofree char *roots_dir = NULL;
+  g_autoptr(SintesiTestCa) forger = NULL;
+  g_autoptr(SintesiTestLeaf) forged = NULL;
+  g_autoptr(GPtrArray) installed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) test_roots = NULL;
+  g_auto(GStrv) production_roots = NULL;
+  SintesiTestLeafOptions options = { SINTESI_TEST_LEAF_SIGNING, "SHA256", 2048, -1, 365, "Ministero della Salute" };
+
+  if (production == NULL || test_root == NULL)
+    return;
+  home = sintesi_test_mkdtemp ();
+  sintesi_paths_set_data_dir (home);
+
+  {
+    const char *paths[] = { production, test_root, NULL };
+    installed = sintesi_credentials_import_roots (paths, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpuint (installed->len, ==, 2);
+  roots_dir = sintesi_credentials_default_roots_dir ();
+  g_assert_true (sintesi_credentials_find_sogei_roots (roots_dir, &test_roots, &production_roots, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (test_roots), ==, 1);
+  g_assert_cmpuint (g_strv_length (production_roots), ==, 1);
+  g_clear_pointer (&installed, g_ptr_array_unref);
+
+  /* A self-signed CA that only borrows the name is no SOGEI root (this test's
+   * own "CA Ministero della Salute Test Sintesi"), nor is a leaf named so. */
+  {
+    const char *paths[] = { ca->cert, NULL };
+    installed = sintesi_credentials_import_roots (paths, &error);
+    g_assert_null (installed);
+    g_assert_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_ROOTS);
+    g_assert_nonnull (strstr (error->message, "not one of the root certificates published by the Ministry of Health"));
+    g_clear_error (&error);
+  }
+  forged_dir = g_build_filename (home, "forger", NULL);
+  forger = sintesi_test_ca_new (forged_dir, "forger", "Forger");
+  forged = sintesi_test_ca_issue (forger, "forged", "CA Ministero della Salute", &options);
+  {
+    const char *paths[] = { forged->cert, NULL };
+    installed = sintesi_credentials_import_roots (paths, &error);
+    g_assert_null (installed);
+    g_assert_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_ROOTS);
+  }
+
+  sintesi_paths_set_data_dir (NULL);
+  sintesi_test_rmdir (home);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1177,6 +1237,7 @@ main (int argc, char **argv)
   g_test_add_func ("/credentials/import/pkcs12-errors", test_import_pkcs12_errors);
   g_test_add_func ("/credentials/import/pem-forms", test_import_pem_forms);
   g_test_add_func ("/credentials/import/mismatched-key", test_import_mismatched_key);
+  g_test_add_func ("/credentials/import/roots", test_import_roots);
   g_test_add_func ("/credentials/check/all-pass", test_checks_all_pass);
   g_test_add_func ("/credentials/check/missing", test_check_missing);
   g_test_add_func ("/credentials/check/validity", test_check_validity);

@@ -458,6 +458,57 @@ credentials_check (SintesiCli  *cli,
   return sintesi_credentials_checks_passed (checks) ? SINTESI_CLI_EXIT_OK : SINTESI_CLI_EXIT_REFUSED;
 }
 
+/* credentials roots FILE…: the SOGEI roots the issuer checks need for stage
+ * and production (they are public data, imported rather than shipped: D4). */
+static int
+credentials_roots (SintesiCli  *cli,
+                   int          argc,
+                   char       **argv)
+{
+  g_autoptr(GPtrArray) installed = NULL;
+  g_autoptr(GError) error = NULL;
+  int exit_code;
+
+  if (!sintesi_cli_parse_options (cli, "credentials roots", "FILE.pem…",
+                                  _("Installs the Ministry of Health's root certificates (SOGEI), used to check the issuer of A1/S1 certificates."),
+                                  NULL, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc < 2)
+    return sintesi_cli_usage_error (cli, "%s", _("Give one or more root certificate files."));
+  installed = sintesi_credentials_import_roots ((const char * const *) argv + 1, &error);
+  if (installed == NULL)
+    return sintesi_cli_fail (cli, g_error_matches (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_ROOTS)
+                                  ? SINTESI_CLI_EXIT_REFUSED : SINTESI_CLI_EXIT_USAGE, error);
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "roots");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < installed->len; i++)
+        {
+          g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (installed, i), "\t", 2);
+
+          json_builder_begin_object (builder);
+          sintesi_cli_json_add_string (builder, "cn", parts[0]);
+          sintesi_cli_json_add_string (builder, "path", parts[1]);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      sintesi_cli_print_json (cli, json_builder_get_root (builder));
+    }
+  else
+    for (guint i = 0; i < installed->len; i++)
+      {
+        g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (installed, i), "\t", 2);
+
+        printf (_("Installed “%s” (%s)\n"), parts[0], parts[1]);
+      }
+  return SINTESI_CLI_EXIT_OK;
+}
+
 int
 sintesi_cli_credentials (SintesiCli  *cli,
                          int          argc,
@@ -467,10 +518,12 @@ sintesi_cli_credentials (SintesiCli  *cli,
     return credentials_import (cli, argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "check") == 0)
     return credentials_check (cli, argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "roots") == 0)
+    return credentials_roots (cli, argc - 1, argv + 1);
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     {
-      printf ("%s\n", _("Usage: sintesi-cli credentials import NAME … | credentials check NAME …"));
+      printf ("%s\n", _("Usage: sintesi-cli credentials import NAME … | credentials check NAME … | credentials roots FILE.pem…"));
       return SINTESI_CLI_EXIT_OK;
     }
-  return sintesi_cli_usage_error (cli, "%s", _("Use “credentials import” or “credentials check”."));
+  return sintesi_cli_usage_error (cli, "%s", _("Use “credentials import”, “credentials check” or “credentials roots”."));
 }

@@ -1568,3 +1568,85 @@ sintesi_credentials_default_roots_dir (void)
 {
   return g_build_filename (sintesi_paths_get_data_dir (), "ca", NULL);
 }
+
+/* The roots SOGEI publishes (certificates-and-accreditation §4.3), by the
+ * SHA-256 of their DER. Only these become trust anchors: a look-alike with
+ * the same name would otherwise let a foreign certificate pass the issuer
+ * check. A new root published later needs its fingerprint added here. */
+static const char * const sogei_root_fingerprints[] = {
+  "c8e11a08c1e269624b0ecca57302e539446bea2e361ea2e33a0fcf5037407320",  /* CA Ministero della Salute */
+  "cdcbea27dcbc502e0628fd14c5a01be5e9bb9553a0764725153a7a6ad7bd884e",  /* … Test */
+  "726adccd5d3469290c8b355f46e42d3854eac6eed49db79fbc7757956539d1eb",  /* … Test-1 */
+  NULL
+};
+
+static gboolean
+is_sogei_root (gnutls_x509_crt_t  crt,
+               char             **out_cn)
+{
+  guint8 digest[32];
+  size_t size = sizeof digest;
+  g_autofree char *hex = NULL;
+
+  if (gnutls_x509_crt_get_fingerprint (crt, GNUTLS_DIG_SHA256, digest, &size) < 0 || size != sizeof digest)
+    return FALSE;
+  hex = g_malloc (2 * sizeof digest + 1);
+  for (gsize i = 0; i < sizeof digest; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+  if (!g_strv_contains (sogei_root_fingerprints, hex))
+    return FALSE;
+  *out_cn = certificate_cn (crt);
+  return TRUE;
+}
+
+GPtrArray *
+sintesi_credentials_import_roots (const char * const  *paths,
+                                  GError             **error)
+{
+  g_autoptr(GPtrArray) imported = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = sintesi_credentials_default_roots_dir ();
+
+  if (!sintesi_paths_ensure_private_dir (dir, error))
+    return NULL;
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GBytes) bytes = read_file (paths[i], error);
+      gnutls_x509_crt_t *list = NULL;
+      guint n = 0;
+      gboolean ok = TRUE;
+
+      if (bytes == NULL || !import_certificates (bytes, paths[i], &list, &n, error))
+        return NULL;
+      for (guint k = 0; k < n; k++)
+        {
+          g_autofree char *cn = NULL;
+          gnutls_datum_t pem = { NULL, 0 };
+
+          if (ok && !is_sogei_root (list[k], &cn))
+            {
+              g_autofree char *display = g_filename_display_name (paths[i]);
+
+              g_set_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_ROOTS,
+                           _("“%s” is not one of the root certificates published by the Ministry of Health (SOGEI): it was not installed."),
+                           display);
+              ok = FALSE;
+            }
+          if (ok && gnutls_x509_crt_export2 (list[k], GNUTLS_X509_FMT_PEM, &pem) >= 0)
+            {
+              g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, pem.data, pem.size);
+              g_autofree char *name = g_strdup_printf ("sogei-%.16s.pem", sha);
+              g_autofree char *path = g_build_filename (dir, name, NULL);
+
+              ok = sintesi_write_file_atomic (path, (const char *) pem.data, pem.size, 0644, error);
+              if (ok)
+                g_ptr_array_add (imported, g_strdup_printf ("%s\t%s", cn, path));
+              gnutls_free (pem.data);
+            }
+          gnutls_x509_crt_deinit (list[k]);
+        }
+      g_free (list);
+      if (!ok)
+        return NULL;
+    }
+  return g_steal_pointer (&imported);
+}

@@ -209,6 +209,11 @@ gboolean    sintesi_credentials_find_sogei_roots (const char   *dir,
                                                   GStrv        *test_roots,
                                                   GStrv        *production_roots,
                                                   GError      **error);
+/* Installs SOGEI root certificates (PEM or DER files) into the roots folder;
+ * anything but the published roots (checked by fingerprint) is refused.
+ * Returns "CN\tinstalled path" strings, one per root. */
+GPtrArray  *sintesi_credentials_import_roots     (const char * const *paths,
+                                                  GError            **error);
 /* <data dir>/ca: where the imported SOGEI roots live. */
 char       *sintesi_credentials_default_roots_dir (void);
 
