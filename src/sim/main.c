@@ -50,6 +50,7 @@ main (int    argc,
   g_autofree char *client_ca = NULL;
   g_autofree char *rules = NULL;
   g_autofree char *state = NULL;
+  g_autofree char *aud = NULL;
   g_auto(GStrv) fault_specs = NULL;
   gboolean allow_remote = FALSE;
   int max_seconds = 0;
@@ -61,6 +62,7 @@ main (int    argc,
     { "rules", 0, 0, G_OPTION_ARG_FILENAME, &rules, N_("Rules package used to validate the CDA"), "DIR" },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Where to keep documents and events across runs (a JSON file)"), "FILE" },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fault_specs, N_("Inject a fault: delay=N, hang, reset, status=5xx, truncate, no-cart-id [,on=N][,path=/PREFIX]"), "SPEC" },
+    { "aud", 0, 0, G_OPTION_ARG_STRING, &aud, N_("Accept only tokens whose aud is exactly this URL"), "URL" },
     { "max-seconds", 0, 0, G_OPTION_ARG_INT, &max_seconds, N_("Stop by itself after N seconds"), "N" },
     { "allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote, N_("Allow listening on an address other than loopback"), NULL },
     { NULL }
@@ -99,6 +101,7 @@ main (int    argc,
   config.client_ca_file = g_steal_pointer (&client_ca);
   config.rules_dir = g_steal_pointer (&rules);
   config.state_file = g_steal_pointer (&state);
+  config.expected_aud = g_steal_pointer (&aud);
   config.faults = g_ptr_array_new_with_free_func ((GDestroyNotify) sintesi_sim_fault_free);
   for (guint i = 0; fault_specs != NULL && fault_specs[i] != NULL; i++)
     {

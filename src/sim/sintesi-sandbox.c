@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "sintesi-environment.h"
 #include "sintesi-keystore.h"
 #include "sintesi-paths.h"
 #include "sintesi-profile.h"
@@ -196,6 +197,8 @@ sintesi_sandbox_start (GError **error)
   config.listen_address = g_strdup ("127.0.0.1");
   /* The sandbox remembers what was sent to it, like the real gateway. */
   config.state_file = g_build_filename (dir, "gateway-state.json", NULL);
+  /* The sandbox rehearses stage: tokens must name stage's national gateway. */
+  config.expected_aud = g_strdup (SINTESI_STAGE_AUD);
   sandbox->thread = sintesi_sim_thread_start (&config, error);
   sintesi_sim_config_clear (&config);
   if (sandbox->thread == NULL)

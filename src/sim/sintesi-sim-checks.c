@@ -311,6 +311,7 @@ frontier_problem (guint       status,
 static SintesiSimProblem *
 check_frontier_token (const char *compact,
                       const char *iss_prefix,
+                      const char *expected_aud,
                       gint64      now)
 {
   g_autoptr(SintesiSimToken) token = sintesi_sim_token_decode (compact);
@@ -344,7 +345,8 @@ check_frontier_token (const char *compact,
 
   aud = claim_string (token->claims, "aud");
   versioned = g_regex_new ("^https://.+/v[0-9]+/?$", 0, 0, NULL);
-  if (aud == NULL || !g_regex_match (versioned, aud, 0, NULL))
+  if (aud == NULL || !g_regex_match (versioned, aud, 0, NULL) ||
+      (expected_aud != NULL && !g_str_equal (aud, expected_aud)))
     return frontier_problem (400, "InteroperabilityInvalidRequest", "Invalid audience");
   return NULL;
 }
@@ -353,6 +355,7 @@ SintesiSimProblem *
 sintesi_sim_check_frontier (const char *authorization,
                             const char *signature_header,
                             gboolean    needs_signature,
+                            const char *expected_aud,
                             gint64      now)
 {
   SintesiSimProblem *problem;
@@ -361,11 +364,11 @@ sintesi_sim_check_frontier (const char *authorization,
       authorization[strlen ("Bearer ")] == '\0')
     return frontier_problem (401, "TokenAuthenticationRequired", "Authorization token required");
 
-  problem = check_frontier_token (authorization + strlen ("Bearer "), "auth:", now);
+  problem = check_frontier_token (authorization + strlen ("Bearer "), "auth:", expected_aud, now);
   if (problem != NULL)
     return problem;
   if (needs_signature && signature_header != NULL && *signature_header != '\0')
-    return check_frontier_token (signature_header, "integrity:", now);
+    return check_frontier_token (signature_header, "integrity:", expected_aud, now);
   return NULL;
 }
 

@@ -63,10 +63,13 @@ char              *sintesi_sim_answer_builder_finish (JsonBuilder *builder);
 SintesiSimToken   *sintesi_sim_token_decode  (const char *compact);
 void               sintesi_sim_token_free    (SintesiSimToken *token);
 
-/* §5.0: what the frontier (GovWay/CART) checks on both tokens. */
+/* §5.0: what the frontier (GovWay/CART) checks on both tokens.
+ * expected_aud NULL: any versioned https URL (the frontier's own check of
+ * the exact value is then not rehearsed). */
 SintesiSimProblem *sintesi_sim_check_frontier (const char *authorization,
                                                const char *signature_header,
                                                gboolean    needs_signature,
+                                               const char *expected_aud,
                                                gint64      now);
 /* §5.1 steps 1–4 (and their equivalents for replace/delete/update). */
 SintesiSimProblem *sintesi_sim_check_signature_claims (const char          *signature_header,

@@ -57,6 +57,7 @@ struct _SintesiSimServer
   GPtrArray     *hung;         /* SoupServerMessage* paused for ever */
   SintesiRulesPackage *rules;  /* NULL: built-in checks stand in for the validator */
   char          *state_file;   /* NULL: documents and events live in memory */
+  char          *expected_aud;
 };
 
 G_DEFINE_FINAL_TYPE (SintesiSimServer, sintesi_sim_server, G_TYPE_OBJECT)
@@ -143,6 +144,7 @@ sintesi_sim_config_clear (SintesiSimConfig *config)
   g_clear_pointer (&config->client_ca_file, g_free);
   g_clear_pointer (&config->rules_dir, g_free);
   g_clear_pointer (&config->state_file, g_free);
+  g_clear_pointer (&config->expected_aud, g_free);
   g_clear_pointer (&config->faults, g_ptr_array_unref);
 }
 
@@ -843,7 +845,7 @@ route (SintesiSimServer  *self,
   needs_signature = is_documents;
   problem = sintesi_sim_check_frontier (soup_message_headers_get_one (headers, "Authorization"),
                                         soup_message_headers_get_one (headers, "FSE-JWT-Signature"),
-                                        needs_signature, g_get_real_time () / G_USEC_PER_SEC);
+                                        needs_signature, self->expected_aud, g_get_real_time () / G_USEC_PER_SEC);
   if (problem != NULL)
     {
       answer_problem (answer, problem, trace_id, NULL);
@@ -1094,6 +1096,7 @@ sintesi_sim_server_finalize (GObject *object)
   g_ptr_array_unref (self->hung);
   g_clear_object (&self->rules);
   g_free (self->state_file);
+  g_free (self->expected_aud);
   G_OBJECT_CLASS (sintesi_sim_server_parent_class)->finalize (object);
 }
 
@@ -1171,6 +1174,7 @@ sintesi_sim_server_new (const SintesiSimConfig  *config,
       g_ptr_array_add (self->faults, copy);
     }
 
+  self->expected_aud = g_strdup (config->expected_aud);
   if (config->state_file != NULL)
     {
       self->state_file = g_strdup (config->state_file);

@@ -49,6 +49,7 @@ typedef struct
   char      *client_ca_file;  /* CA that client certificates must chain to */
   char      *rules_dir;       /* optional rules package for CDA validation */
   char      *state_file;      /* keep documents and events here across runs */
+  char      *expected_aud;    /* the exact aud the frontier accepts; NULL: any versioned URL */
   GPtrArray *faults;          /* SintesiSimFault* */
 } SintesiSimConfig;
 
