@@ -9,8 +9,10 @@
  * expired certificate each get the core's own sentence; the good pair is
  * stored under a passphrase, since no keyring answers, and no unencrypted
  * key reaches the disk), moves the profile to production (asked first),
- * and switches back to the sandbox (it starts again). Every step is drawn
- * and saved as a PNG.
+ * moves it to stage to install the Ministry's root certificates the issuer
+ * check needs (a foreign root is refused with the core's sentence), and
+ * switches back to the sandbox (it starts again). Every step is drawn and
+ * saved as a PNG.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 
 #include "sintesi-application.h"
 #include "sintesi-cf.h"
+#include "sintesi-credentials.h"
 #include "sintesi-credentials-dialog.h"
 #include "sintesi-keystore.h"
 #include "sintesi-paths.h"
@@ -780,6 +783,177 @@ test_production (void)
   screenshot_of (GTK_WIDGET (window), "profile-production");
 }
 
+/* ---- The Ministry's root certificates ---- */
+
+/* The sentence of the check id on the page (each check row carries its id
+ * as tooltip). */
+static char *
+check_sentence (const char *id)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect (profile_page (), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (rows, i)), id) == 0)
+      return g_strdup (adw_preferences_row_get_title (g_ptr_array_index (rows, i)));
+  g_assert_not_reached ();
+}
+
+static GtkWidget *
+roots_button (void)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *found = NULL;
+
+  collect (profile_page (), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), "profile.install-roots") == 0)
+      {
+        g_assert_null (found);
+        found = g_ptr_array_index (buttons, i);
+      }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* The certificates group alone: the checks and the roots row are below
+ * the window's fold. */
+static GtkWidget *
+certificates_group (void)
+{
+  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+
+  collect (profile_page (), ADW_TYPE_PREFERENCES_GROUP, groups);
+  for (guint i = 0; i < groups->len; i++)
+    if (g_strcmp0 (adw_preferences_group_get_title (g_ptr_array_index (groups, i)), "Certificates") == 0)
+      return g_ptr_array_index (groups, i);
+  g_assert_not_reached ();
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (listing != NULL && g_dir_read_name (listing) != NULL)
+    n++;
+  return n;
+}
+
+/* Saved, and made active again so that every page reloads it. */
+static void
+move_profile_to (SintesiEnvironment environment)
+{
+  g_autoptr(SintesiProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profile = sintesi_profile_load (PROFILE_NAME, &error);
+  g_assert_no_error (error);
+  sintesi_profile_set_environment (profile, environment);
+  g_assert_true (sintesi_profile_save (profile, &error));
+  g_assert_no_error (error);
+  sintesi_application_set_active_profile (application, PROFILE_NAME);
+  wait_for_draw (GTK_WIDGET (window));
+}
+
+static void
+test_install_roots (void)
+{
+  g_autofree char *test_root = sintesi_test_fixture ("ca/ca-ministero-salute-test.pem");
+  g_autofree char *test1_root = sintesi_test_fixture ("ca/ca-ministero-salute-test-1.pem");
+  g_autofree char *production_root = sintesi_test_fixture ("ca/ca-ministero-salute-production.pem");
+  g_autofree char *roots_dir = g_build_filename (home, "data", "ca", NULL);
+  g_autofree char *core_roots_dir = sintesi_credentials_default_roots_dir ();
+  SintesiProfilePage *page = SINTESI_PROFILE_PAGE (profile_page ());
+  g_autofree char *auth_before = NULL, *sign_before = NULL;
+  g_autofree char *auth_after = NULL, *sign_after = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_errors = 0;
+
+  if (test_root == NULL || test1_root == NULL || production_root == NULL)
+    return;
+  g_assert_cmpstr (core_roots_dir, ==, roots_dir);
+
+  /* Stage, with no roots: the issuer of the test pair cannot be checked,
+   * and Install… is the suggested way on. */
+  move_profile_to (SINTESI_ENVIRONMENT_STAGE);
+  auth_before = check_sentence (SINTESI_CHECK_AUTH_ISSUER);
+  sign_before = check_sentence (SINTESI_CHECK_SIGN_ISSUER);
+  g_test_message ("before: %s", auth_before);
+  g_assert_nonnull (strstr (auth_before, "certificates for the stage environment are not installed"));
+  g_assert_nonnull (strstr (sign_before, "certificates for the stage environment are not installed"));
+  g_assert_true (gtk_widget_has_css_class (roots_button (), "suggested-action"));
+  g_assert_true (button_sensitive (profile_page (), "profile.install-roots"));
+  screenshot_of (certificates_group (), "profile-roots-missing");
+
+  /* A root that is not the Ministry's (the test PKI's): refused with the
+   * core's sentence, in a dialog too, and nothing installed. */
+  {
+    g_autoptr(GFile) foreign = g_file_new_for_path (ca->cert);
+    g_autofree char *display = g_filename_display_name (ca->cert);
+    g_autofree char *expected = g_strdup_printf ("“%s” is not one of the root certificates published by the Ministry of Health (SOGEI): it was not installed.",
+                                                 display);
+    AdwMessageDialog *refusal;
+
+    g_assert_false (sintesi_profile_page_install_roots (page, &foreign, 1, &error));
+    g_assert_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_ROOTS);
+    g_assert_cmpstr (error->message, ==, expected);
+    g_clear_error (&error);
+    refusal = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+    g_assert_nonnull (refusal);
+    g_assert_cmpstr (adw_message_dialog_get_body (refusal), ==, expected);
+    screenshot_of (GTK_WIDGET (refusal), "profile-roots-refused");
+    click (GTK_WIDGET (refusal), "_Close");
+    wait_gone (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_cmpuint (count_files (roots_dir), ==, 0);
+    auth_after = check_sentence (SINTESI_CHECK_AUTH_ISSUER);
+    g_assert_cmpstr (auth_after, ==, auth_before);
+    g_clear_pointer (&auth_after, g_free);
+  }
+
+  /* The published roots: installed in <data dir>/ca, sorted by their
+   * subjects into the test and production PKI, and the checks run again. */
+  {
+    GFile *files[3];
+    g_auto(GStrv) test_roots = NULL;
+    g_auto(GStrv) production_roots = NULL;
+
+    files[0] = g_file_new_for_path (test_root);
+    files[1] = g_file_new_for_path (test1_root);
+    files[2] = g_file_new_for_path (production_root);
+    g_assert_true (sintesi_profile_page_install_roots (page, files, G_N_ELEMENTS (files), &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      g_object_unref (files[i]);
+    g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+    g_assert_cmpuint (count_files (roots_dir), ==, 3);
+    g_assert_true (sintesi_credentials_find_sogei_roots (roots_dir, &test_roots, &production_roots, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (test_roots), ==, 2);
+    g_assert_cmpuint (g_strv_length (production_roots), ==, 1);
+  }
+
+  /* Now checked against the roots: the test PKI's pair is not SOGEI's, so
+   * it still fails, but for what it is. */
+  auth_after = check_sentence (SINTESI_CHECK_AUTH_ISSUER);
+  sign_after = check_sentence (SINTESI_CHECK_SIGN_ISSUER);
+  g_test_message ("after: %s", auth_after);
+  g_assert_cmpstr (auth_after, !=, auth_before);
+  g_assert_cmpstr (sign_after, !=, sign_before);
+  g_assert_null (strstr (auth_after, "not installed"));
+  g_assert_nonnull (strstr (auth_after, "was not issued by a certification authority trusted for the stage environment"));
+  g_assert_nonnull (strstr (auth_after, "Sintesi Test Root"));
+  g_assert_nonnull (strstr (sign_after, "was not issued by a certification authority trusted for the stage environment"));
+  g_assert_false (gtk_widget_has_css_class (roots_button (), "suggested-action"));
+  sintesi_profile_page_get_n_checks (page, &n_errors);
+  g_assert_cmpuint (n_errors, >, 0);
+  screenshot_of (certificates_group (), "profile-roots-installed");
+
+  /* Back to production, where the next test expects the profile. */
+  move_profile_to (SINTESI_ENVIRONMENT_PRODUCTION);
+}
+
 static gboolean
 sandbox_off (void)
 {
@@ -944,6 +1118,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profile-window/import-and-store", test_import_and_store);
   g_test_add_func ("/profile-window/accreditation", test_accreditation);
   g_test_add_func ("/profile-window/production", test_production);
+  g_test_add_func ("/profile-window/install-roots", test_install_roots);
   g_test_add_func ("/profile-window/back-to-sandbox", test_back_to_sandbox);
   g_test_add_func ("/profile-window/narrow", test_narrow);
   status = g_test_run ();

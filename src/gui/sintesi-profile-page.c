@@ -5,7 +5,9 @@
  * opening the same form New Profile… uses; the checks of
  * certificates-and-accreditation §4.4 run on the A1/S1 certificates (no
  * secret is needed for them), each as a row with an icon that says at a
- * glance whether the pair may send, and Import Certificates…; and the
+ * glance whether the pair may send, and Import Certificates…; the
+ * Ministry's root certificates the issuer check needs on stage and
+ * production (public files the physician installs, decisions D4); and the
  * accredited-software check of the three INI strings.
  */
 #include "config.h"
@@ -38,6 +40,7 @@ struct _SintesiProfilePage
   GPtrArray           *dynamic_rows; /* (group, row) pairs added in code */
   guint                n_checks;
   guint                n_check_errors;
+  GtkFileChooserNative *roots_chooser;
 };
 
 G_DEFINE_FINAL_TYPE (SintesiProfilePage, sintesi_profile_page, ADW_TYPE_BIN)
@@ -200,6 +203,49 @@ add_check_rows (SintesiProfilePage *self,
   add_dynamic_row (self, self->certificates_group, expander);
 }
 
+/* The SOGEI roots installed, and whether this profile's environment is
+ * left without its own: then the issuer check cannot pass, and the Install
+ * button is the suggested way on. */
+static void
+add_roots_row (SintesiProfilePage *self)
+{
+  g_autofree char *dir = sintesi_credentials_default_roots_dir ();
+  g_auto(GStrv) test_roots = NULL;
+  g_auto(GStrv) production_roots = NULL;
+  SintesiEnvironment environment = sintesi_profile_get_environment (self->profile);
+  gboolean has_test, has_production, missing;
+  const char *subtitle;
+  GtkWidget *row;
+  GtkWidget *button;
+
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    sintesi_credentials_find_sogei_roots (dir, &test_roots, &production_roots, NULL);
+  has_test = test_roots != NULL && test_roots[0] != NULL;
+  has_production = production_roots != NULL && production_roots[0] != NULL;
+  missing = (environment == SINTESI_ENVIRONMENT_STAGE && !has_test)
+            || (environment == SINTESI_ENVIRONMENT_PRODUCTION && !has_production);
+
+  if (has_test && has_production)
+    subtitle = _("Installed for stage and production");
+  else if (has_test)
+    subtitle = _("Installed for stage only");
+  else if (has_production)
+    subtitle = _("Installed for production only");
+  else
+    subtitle = _("Not installed: needed to verify the issuer of the certificates on stage and production");
+
+  row = text_row_new (missing ? "dialog-warning-symbolic" : "security-high-symbolic",
+                      _("Ministry Root Certificates"), subtitle);
+  button = gtk_button_new_with_mnemonic (_("_Install…"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "profile.install-roots");
+  gtk_widget_set_tooltip_text (button, _("Install the root certificates published by the Ministry of Health (SOGEI)"));
+  if (missing)
+    gtk_widget_add_css_class (button, "suggested-action");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  add_dynamic_row (self, self->certificates_group, row);
+}
+
 static void
 update_certificates (SintesiProfilePage *self)
 {
@@ -225,6 +271,7 @@ update_certificates (SintesiProfilePage *self)
 
   checks = sintesi_gui_check_credentials (self->application, self->profile, auth, sign);
   add_check_rows (self, checks);
+  add_roots_row (self);
 }
 
 /* A small coloured word: production in red, so it is never picked by mistake. */
@@ -446,6 +493,114 @@ import_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+gboolean
+sintesi_profile_page_install_roots (SintesiProfilePage  *self,
+                                    GFile              **files,
+                                    guint                n_files,
+                                    GError             **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) installed = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (SINTESI_IS_PROFILE_PAGE (self), FALSE);
+  g_return_val_if_fail (files != NULL || n_files == 0, FALSE);
+
+  for (guint i = 0; i < n_files && local_error == NULL; i++)
+    {
+      char *path = g_file_get_path (files[i]);
+
+      if (path != NULL)
+        g_ptr_array_add (paths, path);
+      else
+        {
+          g_autofree char *name = g_file_get_parse_name (files[i]);
+
+          g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("“%s” is not a file on this computer: copy it here first, then install it."), name);
+        }
+    }
+  g_ptr_array_add (paths, NULL);
+  if (local_error == NULL)
+    installed = sintesi_credentials_import_roots ((const char * const *) paths->pdata, &local_error);
+
+  /* Refused or not, the checks run again: the files before a refused one
+   * may have been installed. */
+  if (self->profile != NULL)
+    update (self);
+
+  if (installed == NULL)
+    {
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self), _("Root Certificates Not Installed"),
+                                                           local_error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  else
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u root certificate installed",
+                                                             "%u root certificates installed", installed->len),
+                                                installed->len);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+      return TRUE;
+    }
+}
+
+static void
+roots_chosen_cb (GtkNativeDialog    *chooser,
+                 int                 response,
+                 SintesiProfilePage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) chosen = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (chosen); i++)
+        g_ptr_array_add (files, g_list_model_get_item (chosen, i));
+      if (files->len > 0)
+        sintesi_profile_page_install_roots (self, (GFile **) files->pdata, files->len, NULL);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->roots_chooser);
+}
+
+static void
+install_roots_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SintesiProfilePage *self = SINTESI_PROFILE_PAGE (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->roots_chooser != NULL)
+    return;
+  gtk_file_filter_set_name (filter, _("Certificates (PEM or DER)"));
+  gtk_file_filter_add_suffix (filter, "pem");
+  gtk_file_filter_add_suffix (filter, "crt");
+  gtk_file_filter_add_suffix (filter, "cer");
+  gtk_file_filter_add_suffix (filter, "der");
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  self->roots_chooser = gtk_file_chooser_native_new (_("Install Ministry Root Certificates"), parent_window (self),
+                                                     GTK_FILE_CHOOSER_ACTION_OPEN, _("_Install"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->roots_chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->roots_chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->roots_chooser), filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->roots_chooser), all);
+  g_signal_connect (self->roots_chooser, "response", G_CALLBACK (roots_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->roots_chooser));
+}
+
 guint
 sintesi_profile_page_get_n_checks (SintesiProfilePage *self,
                                    guint              *n_errors)
@@ -462,6 +617,12 @@ sintesi_profile_page_finalize (GObject *object)
 {
   SintesiProfilePage *self = SINTESI_PROFILE_PAGE (object);
 
+  if (self->roots_chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->roots_chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->roots_chooser));
+      g_clear_object (&self->roots_chooser);
+    }
   g_clear_object (&self->profile);
   g_ptr_array_unref (self->dynamic_rows);
 
@@ -501,6 +662,7 @@ sintesi_profile_page_class_init (SintesiProfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "profile.edit", NULL, edit_activated);
   gtk_widget_class_install_action (widget_class, "profile.switch", "s", switch_activated);
   gtk_widget_class_install_action (widget_class, "profile.import-certificates", NULL, import_activated);
+  gtk_widget_class_install_action (widget_class, "profile.install-roots", NULL, install_roots_activated);
 }
 
 static void

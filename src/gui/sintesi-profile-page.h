@@ -17,5 +17,13 @@ void  sintesi_profile_page_set_profile     (SintesiProfilePage *self,
 /* The number of certificate checks shown, and how many failed (errors). */
 guint sintesi_profile_page_get_n_checks    (SintesiProfilePage *self,
                                             guint              *n_errors);
+/* Installs the Ministry's root certificates (PEM or DER files; only the
+ * ones SOGEI publishes are accepted) and runs the checks again, as the
+ * file chooser of Install… does: a toast says how many were installed, or
+ * a dialog gives the refusal, which error also carries. */
+gboolean sintesi_profile_page_install_roots (SintesiProfilePage  *self,
+                                             GFile              **files,
+                                             guint                n_files,
+                                             GError             **error);
 
 G_END_DECLS
