@@ -1168,6 +1168,21 @@ test_import_roots (void)
     g_assert_nonnull (strstr (error->message, "not one of the root certificates published by the Ministry of Health"));
     g_clear_error (&error);
   }
+  /* A published root and a foreign file together: nothing is installed. */
+  {
+    g_autofree char *other_home = g_build_filename (home, "other", NULL);
+    g_autofree char *other_roots = NULL;
+    const char *paths[] = { production, ca->cert, NULL };
+
+    sintesi_paths_set_data_dir (other_home);
+    installed = sintesi_credentials_import_roots (paths, &error);
+    g_assert_null (installed);
+    g_assert_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_ROOTS);
+    g_clear_error (&error);
+    other_roots = sintesi_credentials_default_roots_dir ();
+    g_assert_false (g_file_test (other_roots, G_FILE_TEST_EXISTS));
+    sintesi_paths_set_data_dir (home);
+  }
   forged_dir = g_build_filename (home, "forger", NULL);
   forger = sintesi_test_ca_new (forged_dir, "forger", "Forger");
   forged = sintesi_test_ca_issue (forger, "forged", "CA Ministero della Salute", &options);

@@ -1604,10 +1604,11 @@ sintesi_credentials_import_roots (const char * const  *paths,
                                   GError             **error)
 {
   g_autoptr(GPtrArray) imported = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) pems = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autofree char *dir = sintesi_credentials_default_roots_dir ();
 
-  if (!sintesi_paths_ensure_private_dir (dir, error))
-    return NULL;
+  /* Every file is checked before any is installed: all or nothing. */
   for (guint i = 0; paths[i] != NULL; i++)
     {
       g_autoptr(GBytes) bytes = read_file (paths[i], error);
@@ -1633,13 +1634,8 @@ sintesi_credentials_import_roots (const char * const  *paths,
             }
           if (ok && gnutls_x509_crt_export2 (list[k], GNUTLS_X509_FMT_PEM, &pem) >= 0)
             {
-              g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, pem.data, pem.size);
-              g_autofree char *name = g_strdup_printf ("sogei-%.16s.pem", sha);
-              g_autofree char *path = g_build_filename (dir, name, NULL);
-
-              ok = sintesi_write_file_atomic (path, (const char *) pem.data, pem.size, 0644, error);
-              if (ok)
-                g_ptr_array_add (imported, g_strdup_printf ("%s\t%s", cn, path));
+              g_ptr_array_add (names, g_steal_pointer (&cn));
+              g_ptr_array_add (pems, g_bytes_new (pem.data, pem.size));
               gnutls_free (pem.data);
             }
           gnutls_x509_crt_deinit (list[k]);
@@ -1647,6 +1643,20 @@ sintesi_credentials_import_roots (const char * const  *paths,
       g_free (list);
       if (!ok)
         return NULL;
+    }
+
+  if (!sintesi_paths_ensure_private_dir (dir, error))
+    return NULL;
+  for (guint i = 0; i < pems->len; i++)
+    {
+      GBytes *pem = g_ptr_array_index (pems, i);
+      g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pem);
+      g_autofree char *name = g_strdup_printf ("sogei-%.16s.pem", sha);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (!sintesi_write_file_atomic (path, g_bytes_get_data (pem, NULL), g_bytes_get_size (pem), 0644, error))
+        return NULL;
+      g_ptr_array_add (imported, g_strdup_printf ("%s\t%s", (char *) g_ptr_array_index (names, i), path));
     }
   return g_steal_pointer (&imported);
 }
