@@ -417,18 +417,38 @@ build_tokens (Call     *call,
   return TRUE;
 }
 
+/* The claims as JSON text, to tell whether a test hook changed them. */
 static char *
-resign (const char         *token,
-        JsonObject         *claims,
-        SintesiCredential  *sign,
-        GError            **error)
+claims_text (JsonObject *claims)
 {
-  g_autoptr(GBytes) certificate = sintesi_credential_get_certificate_der (sign);
-  gnutls_privkey_t key = sintesi_credential_get_privkey (sign, error);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
-  if (key == NULL)
-    return NULL;
-  return sintesi_jwt_sign_claims (claims, certificate, key, error);
+  json_node_set_object (node, claims);
+  return json_to_string (node, FALSE);
+}
+
+/* Signs *token anew with the S1 key when its claims changed. */
+static gboolean
+resign_if_changed (char              **token,
+                   JsonObject         *claims,
+                   const char         *before,
+                   SintesiCredential  *sign,
+                   GError            **error)
+{
+  g_autofree char *after = claims_text (claims);
+  g_autoptr(GBytes) certificate = NULL;
+  gnutls_privkey_t key;
+  char *signed_token;
+
+  if (g_strcmp0 (before, after) == 0)
+    return TRUE;
+  certificate = sintesi_credential_get_certificate_der (sign);
+  key = sintesi_credential_get_privkey (sign, error);
+  if (key == NULL || (signed_token = sintesi_jwt_sign_claims (claims, certificate, key, error)) == NULL)
+    return FALSE;
+  g_free (*token);
+  *token = signed_token;
+  return TRUE;
 }
 
 static gboolean
@@ -440,7 +460,6 @@ apply_test_hooks (Call     *call,
   g_autoptr(SintesiJwtDecoded) signature = NULL;
   g_autofree char *bearer_before = NULL;
   g_autofree char *signature_before = NULL;
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
   if (hooks == NULL || hooks->tamper == NULL)
     return TRUE;
@@ -451,39 +470,15 @@ apply_test_hooks (Call     *call,
       (signature = sintesi_jwt_decode (call->request.signature_token, error)) == NULL)
     return FALSE;
 
-  json_node_set_object (node, bearer->claims);
-  bearer_before = json_to_string (node, FALSE);
+  bearer_before = claims_text (bearer->claims);
   if (signature != NULL)
-    {
-      json_node_set_object (node, signature->claims);
-      signature_before = json_to_string (node, FALSE);
-    }
+    signature_before = claims_text (signature->claims);
 
   hooks->tamper (&call->request, bearer->claims, signature != NULL ? signature->claims : NULL, hooks->data);
 
-  json_node_set_object (node, bearer->claims);
-  if (g_strcmp0 (bearer_before, json_to_string (node, FALSE)) != 0)
-    {
-      g_free (call->request.bearer_token);
-      call->request.bearer_token = resign (call->request.bearer_token, bearer->claims, call->sign, error);
-      if (call->request.bearer_token == NULL)
-        return FALSE;
-    }
-  if (signature != NULL)
-    {
-      g_autofree char *after = NULL;
-
-      json_node_set_object (node, signature->claims);
-      after = json_to_string (node, FALSE);
-      if (g_strcmp0 (signature_before, after) != 0)
-        {
-          g_free (call->request.signature_token);
-          call->request.signature_token = resign (call->request.signature_token, signature->claims, call->sign, error);
-          if (call->request.signature_token == NULL)
-            return FALSE;
-        }
-    }
-  return TRUE;
+  return resign_if_changed (&call->request.bearer_token, bearer->claims, bearer_before, call->sign, error) &&
+         (signature == NULL ||
+          resign_if_changed (&call->request.signature_token, signature->claims, signature_before, call->sign, error));
 }
 
 static gboolean
