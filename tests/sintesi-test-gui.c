@@ -4,10 +4,12 @@
 #include <adwaita.h>
 
 #include "sintesi-paths.h"
+#include "sintesi-sandbox.h"
 #include "sintesi-test-gui.h"
 #include "sintesi-test-util.h"
 
 static char *home;
+static SintesiApplication *opened_application;  /* not owned */
 static char *screenshot_dir;
 
 static void
@@ -62,6 +64,45 @@ sintesi_test_gui_teardown_home (void)
     sintesi_test_rmdir (home);
   g_clear_pointer (&screenshot_dir, g_free);
   g_clear_pointer (&home, g_free);
+}
+
+SintesiWindow *
+sintesi_test_gui_open_window (SintesiApplication **application)
+{
+  SintesiWindow *window;
+
+  *application = sintesi_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (*application), NULL, NULL));
+  opened_application = *application;
+  window = sintesi_window_new (*application);
+  gtk_window_present (GTK_WINDOW (window));
+  sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
+  return window;
+}
+
+gboolean
+sintesi_test_gui_sandbox_settled (void)
+{
+  SintesiSandboxState state;
+
+  g_assert_nonnull (opened_application);
+  state = sintesi_application_get_sandbox_state (opened_application);
+  return state == SINTESI_SANDBOX_STATE_RUNNING || state == SINTESI_SANDBOX_STATE_FAILED;
+}
+
+SintesiWindow *
+sintesi_test_gui_open_narrow_window (SintesiApplication *application)
+{
+  SintesiWindow *narrow;
+
+  /* libadwaita 1.2's view switcher bar reveals itself with a zero-sized
+   * allocation (and a GTK warning) when animations are off: on here, as
+   * on a real desktop. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  narrow = sintesi_window_new (application);
+  gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 720);
+  gtk_window_present (GTK_WINDOW (narrow));
+  return narrow;
 }
 
 void

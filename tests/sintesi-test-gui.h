@@ -9,6 +9,9 @@
 
 #include <gtk/gtk.h>
 
+#include "sintesi-application.h"
+#include "sintesi-window.h"
+
 G_BEGIN_DECLS
 
 /* Without a display, registers skip_path as a skipped test and returns
@@ -24,6 +27,16 @@ gboolean    sintesi_test_gui_init               (int         *argc,
 const char *sintesi_test_gui_setup_home         (void);
 /* Removes the home (kept when it holds the screenshots). */
 void        sintesi_test_gui_teardown_home      (void);
+
+/* A registered application (stored in *application) and its main
+ * window, shown and drawn. */
+SintesiWindow *sintesi_test_gui_open_window     (SintesiApplication **application);
+/* Whether the sandbox of the application opened there started or failed:
+ * a condition for sintesi_test_gui_wait_until(). */
+gboolean    sintesi_test_gui_sandbox_settled    (void);
+/* Another main window of application at phone size, shown, with
+ * animations on. */
+SintesiWindow *sintesi_test_gui_open_narrow_window (SintesiApplication *application);
 
 void        sintesi_test_gui_wait_for_draw      (GtkWidget   *widget);
 /* Iterates the main loop until condition holds, for at most seconds;

@@ -148,14 +148,6 @@ profile_row (const char *name)
   return NULL;
 }
 
-static gboolean
-sandbox_settled (void)
-{
-  SintesiSandboxState state = sintesi_application_get_sandbox_state (application);
-
-  return state == SINTESI_SANDBOX_STATE_RUNNING || state == SINTESI_SANDBOX_STATE_FAILED;
-}
-
 static char *
 active_name (void)
 {
@@ -184,7 +176,7 @@ test_create_profile (void)
   char wrong_cf[17];
   const char *problem;
 
-  g_assert_true (sintesi_test_gui_wait_until (sandbox_settled, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sintesi_test_gui_sandbox_settled, 180));
   sintesi_window_show_page (window, "profile");
   g_assert_nonnull (profile_row (SINTESI_SANDBOX_PROFILE));
 
@@ -921,7 +913,7 @@ test_back_to_sandbox (void)
   name = active_name ();
   g_assert_cmpstr (name, ==, SINTESI_SANDBOX_PROFILE);
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), !=, SINTESI_SANDBOX_STATE_OFF);
-  g_assert_true (sintesi_test_gui_wait_until (sandbox_settled, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sintesi_test_gui_sandbox_settled, 180));
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_RUNNING);
   sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (gtk_widget_has_css_class (window_child ("environment_banner"), "environment-sandbox"));
@@ -931,18 +923,10 @@ test_back_to_sandbox (void)
 static void
 test_narrow (void)
 {
-  SintesiWindow *narrow;
+  /* A phone-sized or tiled window: the header buttons still fit. */
+  SintesiWindow *narrow = sintesi_test_gui_open_narrow_window (application);
   SintesiProfileDialog *dialog;
 
-  /* libadwaita 1.2's view switcher bar reveals itself with a zero-sized
-   * allocation (and a GTK warning) when animations are off (see
-   * test-window.c): on here, as on a real desktop. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
-  narrow = sintesi_window_new (application);
-
-  /* A phone-sized or tiled window: the header buttons still fit. */
-  gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 720);
-  gtk_window_present (GTK_WINDOW (narrow));
   sintesi_window_show_page (narrow, "profile");
   sintesi_test_gui_pause_ms (800);
   sintesi_test_gui_screenshot (GTK_WIDGET (narrow), "narrow-profile");
@@ -997,11 +981,7 @@ main (int argc, char **argv)
   s1_p12 = make_p12 ("s1", "S1", SINTESI_TEST_LEAF_SIGNING, -1, 365);
   expired_a1_p12 = make_p12 ("a1-expired", "A1", SINTESI_TEST_LEAF_CLIENT, -400, -2);
 
-  application = sintesi_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  window = sintesi_window_new (application);
-  gtk_window_present (GTK_WINDOW (window));
-  sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
+  window = sintesi_test_gui_open_window (&application);
 
   g_test_add_func ("/profile-window/create", test_create_profile);
   g_test_add_func ("/profile-window/switch", test_switch_profile);

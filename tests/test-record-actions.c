@@ -76,14 +76,6 @@ journal (void)
 }
 
 static gboolean
-sandbox_settled (void)
-{
-  SintesiSandboxState state = sintesi_application_get_sandbox_state (application);
-
-  return state == SINTESI_SANDBOX_STATE_RUNNING || state == SINTESI_SANDBOX_STATE_FAILED;
-}
-
-static gboolean
 send_done (void)
 {
   return !sintesi_send_page_is_sending (child ("send_page"));
@@ -176,7 +168,7 @@ history_count (void)
 static void
 test_sandbox_starts (void)
 {
-  g_assert_true (sintesi_test_gui_wait_until (sandbox_settled, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sintesi_test_gui_sandbox_settled, 180));
   g_assert_no_error ((GError *) sintesi_application_get_sandbox_error (application));
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_RUNNING);
 }
@@ -507,11 +499,7 @@ main (int argc, char **argv)
     return g_test_run ();
   home = sintesi_test_gui_setup_home ();
 
-  application = sintesi_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  window = sintesi_window_new (application);
-  gtk_window_present (GTK_WINDOW (window));
-  sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
+  window = sintesi_test_gui_open_window (&application);
 
   g_test_add_func ("/record-actions/sandbox-starts", test_sandbox_starts);
   g_test_add_func ("/record-actions/send", test_send);

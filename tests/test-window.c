@@ -88,14 +88,6 @@ send_child (const char *name)
   return sintesi_test_gui_template_child (child ("send_page"), SINTESI_TYPE_SEND_PAGE, name);
 }
 
-static gboolean
-sandbox_settled (void)
-{
-  SintesiSandboxState state = sintesi_application_get_sandbox_state (application);
-
-  return state == SINTESI_SANDBOX_STATE_RUNNING || state == SINTESI_SANDBOX_STATE_FAILED;
-}
-
 /* Whether the button's action is on, as the physician sees it. */
 static gboolean
 action_enabled (const char *button)
@@ -111,7 +103,7 @@ test_sandbox_starts (void)
   /* The fresh home has no profile: the sandbox is started, off the main
    * loop (the window was drawn while the keys were being made). */
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), !=, SINTESI_SANDBOX_STATE_OFF);
-  g_assert_true (sintesi_test_gui_wait_until (sandbox_settled, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sintesi_test_gui_sandbox_settled, 180));
   error = sintesi_application_get_sandbox_error (application);
   g_assert_no_error ((GError *) error);
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_RUNNING);
@@ -609,18 +601,10 @@ test_pages (void)
 static void
 test_narrow (void)
 {
-  SintesiWindow *narrow;
-
-  /* libadwaita 1.2's view switcher bar reveals itself with a zero-sized
-   * allocation (and a GTK warning) when animations are off: on here, as
-   * on a real desktop. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
-  narrow = sintesi_window_new (application);
-
   /* A phone-sized or tiled window: nothing forces it wider, the view
    * switcher moves to the bottom bar. */
-  gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 720);
-  gtk_window_present (GTK_WINDOW (narrow));
+  SintesiWindow *narrow = sintesi_test_gui_open_narrow_window (application);
+
   sintesi_test_gui_pause_ms (800);
   screenshot_of (GTK_WIDGET (narrow), "narrow-send");
   g_test_message ("narrow window: %d px wide", gtk_widget_get_width (GTK_WIDGET (narrow)));
@@ -640,12 +624,8 @@ main (int argc, char **argv)
     return g_test_run ();
   home = sintesi_test_gui_setup_home ();
 
-  application = sintesi_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  window = sintesi_window_new (application);
+  window = sintesi_test_gui_open_window (&application);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Sintesi");
-  gtk_window_present (GTK_WINDOW (window));
-  sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
 
   g_test_add_func ("/window/sandbox-starts", test_sandbox_starts);
   g_test_add_func ("/window/refuses-bad-cf", test_refuses_bad_cf);
