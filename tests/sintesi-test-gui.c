@@ -170,6 +170,82 @@ sintesi_test_gui_template_child (GtkWidget  *widget,
   return object;
 }
 
+gpointer
+sintesi_test_gui_find_toplevel (GType       type,
+                                const char *name)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
+        (name == NULL || g_strcmp0 (gtk_widget_get_name (l->data), name) == 0) &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget  *widget,
+                                 const char *text);
+
+static GtkWidget *
+find_descendant (GtkWidget   *widget,
+                 WidgetMatch  match,
+                 const char  *text)
+{
+  if (match (widget, text))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, match, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_named (GtkWidget  *widget,
+          const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget  *widget,
+                    const char *label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+is_label_showing (GtkWidget  *widget,
+                  const char *text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+GtkWidget *
+sintesi_test_gui_find_named (GtkWidget  *widget,
+                             const char *name)
+{
+  return find_descendant (widget, is_named, name);
+}
+
+GtkWidget *
+sintesi_test_gui_find_button (GtkWidget  *widget,
+                              const char *label)
+{
+  return find_descendant (widget, is_button_labelled, label);
+}
+
+GtkWidget *
+sintesi_test_gui_find_label (GtkWidget  *widget,
+                             const char *text)
+{
+  return find_descendant (widget, is_label_showing, text);
+}
+
 GdkTexture *
 sintesi_test_gui_screenshot_texture (GtkWidget  *shown,
                                      const char *name)

@@ -52,6 +52,19 @@ gpointer    sintesi_test_gui_template_child     (GtkWidget   *widget,
                                                  GType        type,
                                                  const char  *name);
 
+/* The shown toplevel of type (named name, when not NULL), or NULL. */
+gpointer    sintesi_test_gui_find_toplevel      (GType        type,
+                                                 const char  *name);
+/* widget or the first widget inside it (depth first) that is named name,
+ * is a button labelled label (with its mnemonic), or a label showing
+ * text; NULL when there is none. */
+GtkWidget  *sintesi_test_gui_find_named         (GtkWidget   *widget,
+                                                 const char  *name);
+GtkWidget  *sintesi_test_gui_find_button        (GtkWidget   *widget,
+                                                 const char  *label);
+GtkWidget  *sintesi_test_gui_find_label         (GtkWidget   *widget,
+                                                 const char  *text);
+
 /* Draws shown, saves it as name.png in the screenshot folder and returns
  * the picture. */
 GdkTexture *sintesi_test_gui_screenshot_texture (GtkWidget   *shown,

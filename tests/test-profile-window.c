@@ -57,28 +57,12 @@ profile_page (void)
   return window_child ("profile_page");
 }
 
-/* The shown toplevel of type, or NULL. */
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) widget = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_visible (widget))
-        return widget;
-    }
-  return NULL;
-}
-
 static GType wanted_type;
 
 static gboolean
 toplevel_gone (void)
 {
-  return find_toplevel (wanted_type) == NULL;
+  return sintesi_test_gui_find_toplevel (wanted_type, NULL) == NULL;
 }
 
 static void
@@ -181,7 +165,7 @@ test_create_profile (void)
   g_assert_nonnull (profile_row (SINTESI_SANDBOX_PROFILE));
 
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.new", NULL));
-  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  dialog = SINTESI_PROFILE_DIALOG (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
   g_assert_nonnull (dialog);
   /* Empty: nothing shouted yet, nothing to save either. */
   g_assert_null (sintesi_profile_dialog_get_problem (dialog, SINTESI_PROFILE_FIELD_CF));
@@ -225,7 +209,7 @@ test_create_profile (void)
   /* Even asked for directly, nothing is written. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL);
   g_assert_false (sintesi_profile_exists (PROFILE_NAME));
-  g_assert_nonnull (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  g_assert_nonnull (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
 
   /* A custom gateway trusted through the test PKI's root. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (sintesi_profile_dialog_get_field_row (dialog, SINTESI_PROFILE_FIELD_ENVIRONMENT)),
@@ -264,7 +248,7 @@ test_create_profile (void)
 
   /* A second profile of the same name is refused as it is typed. */
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.new", NULL));
-  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  dialog = SINTESI_PROFILE_DIALOG (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
   type_into (dialog, SINTESI_PROFILE_FIELD_NAME, PROFILE_NAME);
   g_assert_cmpstr (sintesi_profile_dialog_get_problem (dialog, SINTESI_PROFILE_FIELD_NAME), ==,
                    "A profile with this name already exists; please choose another.");
@@ -311,7 +295,7 @@ open_import (void)
   GtkWidget *dialog;
 
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.import-certificates", NULL));
-  dialog = find_toplevel (SINTESI_TYPE_CREDENTIALS_DIALOG);
+  dialog = sintesi_test_gui_find_toplevel (SINTESI_TYPE_CREDENTIALS_DIALOG, NULL);
   g_assert_nonnull (dialog);
   return SINTESI_CREDENTIALS_DIALOG (dialog);
 }
@@ -530,7 +514,7 @@ test_import_and_store (void)
 
   /* No keyring answers: a passphrase is asked, twice. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "credentials.store", NULL));
-  ask = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  ask = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (ask);
   box = adw_message_dialog_get_extra_child (ask);
   passphrase = GTK_EDITABLE (gtk_widget_get_first_child (box));
@@ -629,7 +613,7 @@ test_accreditation (void)
 
   /* The form checks the strings as they are typed. */
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.edit", NULL));
-  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  dialog = SINTESI_PROFILE_DIALOG (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (dialog), "Register of accredited software"), ==, accredited);
   type_into (dialog, SINTESI_PROFILE_FIELD_APP_VENDOR, "SINTESI S.R.L.");
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (dialog), "Register of accredited software"), ==, near_miss);
@@ -663,7 +647,7 @@ test_production (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.edit", NULL));
-  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  dialog = SINTESI_PROFILE_DIALOG (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
   g_assert_nonnull (dialog);
   /* The name is the certificates' folder: not editable. */
   g_assert_false (gtk_widget_get_sensitive (sintesi_profile_dialog_get_field_row (dialog, SINTESI_PROFILE_FIELD_NAME)));
@@ -683,7 +667,7 @@ test_production (void)
 
   /* Asked first; cancelling writes nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
-  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  confirm = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (confirm);
   g_assert_cmpint (adw_message_dialog_get_response_appearance (confirm, "production"), ==, ADW_RESPONSE_DESTRUCTIVE);
   sintesi_test_gui_screenshot (GTK_WIDGET (confirm), "production-confirm");
@@ -696,7 +680,7 @@ test_production (void)
 
   /* Confirmed: saved, and the window says production in red. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
-  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  confirm = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (confirm);
   click (GTK_WIDGET (confirm), "_Use Production");
   wait_gone (SINTESI_TYPE_PROFILE_DIALOG);
@@ -831,7 +815,7 @@ test_install_roots (void)
     g_assert_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_ROOTS);
     g_assert_cmpstr (error->message, ==, expected);
     g_clear_error (&error);
-    refusal = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+    refusal = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
     g_assert_nonnull (refusal);
     g_assert_cmpstr (adw_message_dialog_get_body (refusal), ==, expected);
     sintesi_test_gui_screenshot (GTK_WIDGET (refusal), "profile-roots-refused");
@@ -857,7 +841,7 @@ test_install_roots (void)
     g_assert_no_error (error);
     for (guint i = 0; i < G_N_ELEMENTS (files); i++)
       g_object_unref (files[i]);
-    g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+    g_assert_null (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
     g_assert_cmpuint (count_files (roots_dir), ==, 3);
     g_assert_true (sintesi_credentials_find_sogei_roots (roots_dir, &test_roots, &production_roots, &error));
     g_assert_no_error (error);

@@ -87,36 +87,6 @@ details_done (void)
   return !sintesi_record_window_is_busy (details);
 }
 
-static GtkWindow *
-find_toplevel (GType       type,
-               const char *name)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
-        (name == NULL || g_strcmp0 (gtk_widget_get_name (l->data), name) == 0) &&
-        gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Opens the newest call of the history, as a double-click would. */
 static void
 open_newest_record (void)
@@ -131,7 +101,7 @@ open_newest_record (void)
   newest = gtk_widget_get_first_child (list_box);
   g_assert_true (GTK_IS_LIST_BOX_ROW (newest));
   g_signal_emit_by_name (list_box, "row-activated", newest);
-  details = SINTESI_RECORD_WINDOW (find_toplevel (SINTESI_TYPE_RECORD_WINDOW, NULL));
+  details = SINTESI_RECORD_WINDOW (sintesi_test_gui_find_toplevel (SINTESI_TYPE_RECORD_WINDOW, NULL));
   g_assert_nonnull (details);
   g_object_add_weak_pointer (G_OBJECT (details), (gpointer *) &details);
   sintesi_test_gui_wait_for_draw (GTK_WIDGET (details));
@@ -155,7 +125,7 @@ assert_document_actions (gboolean offered)
   if (!offered)
     {
       gtk_widget_activate_action (GTK_WIDGET (details), "record.delete", NULL);
-      g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+      g_assert_null (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
     }
 }
 
@@ -277,17 +247,17 @@ test_update_metadata (void)
   GtkWidget *obscure;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "record.update-metadata", NULL));
-  dialog = find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog");
+  dialog = sintesi_test_gui_find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog");
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (details));
-  obscure = find_named (GTK_WIDGET (dialog), "obscure_switch");
+  obscure = sintesi_test_gui_find_named (GTK_WIDGET (dialog), "obscure_switch");
   g_assert_nonnull (obscure);
   /* Nothing obscured it yet. */
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (obscure)));
   gtk_switch_set_active (GTK_SWITCH (obscure), TRUE);
   screenshot_of (GTK_WIDGET (dialog), "record-update-metadata");
-  g_signal_emit_by_name (find_named (GTK_WIDGET (dialog), "send_button"), "clicked");
-  g_assert_null (find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog"));
+  g_signal_emit_by_name (sintesi_test_gui_find_named (GTK_WIDGET (dialog), "send_button"), "clicked");
+  g_assert_null (sintesi_test_gui_find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog"));
   g_assert_true (sintesi_test_gui_wait_until (details_done, 120));
 
   g_test_message ("update: %s", sintesi_record_window_get_result_value (details, "Title"));
@@ -314,9 +284,9 @@ test_update_metadata (void)
   /* Opened again, the dialog shows the document obscured; cancelling
    * sends nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "record.update-metadata", NULL));
-  dialog = find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog");
+  dialog = sintesi_test_gui_find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog");
   g_assert_nonnull (dialog);
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_named (GTK_WIDGET (dialog), "obscure_switch"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sintesi_test_gui_find_named (GTK_WIDGET (dialog), "obscure_switch"))));
   gtk_window_destroy (dialog);
   g_assert_false (sintesi_record_window_is_busy (details));
   g_assert_cmpuint (history_count (), ==, 3);
@@ -388,7 +358,7 @@ answer (AdwMessageDialog *dialog,
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+  g_assert_null (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
 }
 
 static void
@@ -407,7 +377,7 @@ test_delete_replacement (void)
 
   /* Cancelling the confirmation deletes nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "record.delete", NULL));
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+  dialog = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete This Document?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "cannot be undone"));
@@ -420,7 +390,7 @@ test_delete_replacement (void)
   g_assert_cmpuint (history_count (), ==, 4);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "record.delete", NULL));
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+  dialog = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (dialog);
   answer (dialog, "delete");
   g_assert_true (sintesi_record_window_is_busy (details));

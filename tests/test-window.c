@@ -292,19 +292,6 @@ test_gateway_refuses (void)
   screenshot ("send-refused");
 }
 
-/* Whether a label showing text is somewhere inside widget. */
-static gboolean
-has_label (GtkWidget  *widget,
-           const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    if (has_label (c, text))
-      return TRUE;
-  return FALSE;
-}
-
 static SintesiRecordWindow *
 find_record_window (void)
 {
@@ -383,14 +370,14 @@ test_history_outcome_unknown (void)
   gtk_editable_set_text (search, "VRDLGU70A01D612C");
   sintesi_history_page_reload (history);
   g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, 1);
-  g_assert_true (has_label (list_box, "Outcome unknown"));
-  g_assert_false (has_label (list_box, "Accepted"));
+  g_assert_nonnull (sintesi_test_gui_find_label (list_box, "Outcome unknown"));
+  g_assert_null (sintesi_test_gui_find_label (list_box, "Accepted"));
 
   gtk_editable_set_text (search, "");
   sintesi_history_page_reload (history);
-  g_assert_true (has_label (list_box, "Outcome unknown"));
-  g_assert_true (has_label (list_box, "Accepted"));
-  g_assert_true (has_label (list_box, "Refused"));
+  g_assert_nonnull (sintesi_test_gui_find_label (list_box, "Outcome unknown"));
+  g_assert_nonnull (sintesi_test_gui_find_label (list_box, "Accepted"));
+  g_assert_nonnull (sintesi_test_gui_find_label (list_box, "Refused"));
 }
 
 static void
@@ -438,33 +425,10 @@ test_production_banner (void)
 static AdwMessageDialog *
 find_message_dialog (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
 }
 
 static SintesiWindow *passphrase_window;
-
-/* The button with this (mnemonic) label inside widget, as a user would
- * click it. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button (c, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 no_message_dialog (void)
@@ -505,7 +469,7 @@ send_with_passphrase (const char *passphrase)
       g_assert_nonnull (dialog);
       g_assert_false (sintesi_send_page_is_sending (SINTESI_SEND_PAGE (page)));
       gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), passphrase);
-      g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "_Unlock and Send")));
+      g_assert_true (gtk_widget_activate (sintesi_test_gui_find_button (GTK_WIDGET (dialog), "_Unlock and Send")));
       g_assert_true (sintesi_test_gui_wait_until (no_message_dialog, 10));
     }
   g_assert_true (sintesi_test_gui_wait_until (passphrase_send_done, 180));
@@ -558,7 +522,7 @@ test_passphrase (void)
   g_assert_true (gtk_widget_activate_action (page, "send.send", NULL));
   g_assert_nonnull (find_message_dialog ());
   screenshot_of (GTK_WIDGET (find_message_dialog ()), "passphrase");
-  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (find_message_dialog ()), "_Cancel")));
+  g_assert_true (gtk_widget_activate (sintesi_test_gui_find_button (GTK_WIDGET (find_message_dialog ()), "_Cancel")));
   g_assert_true (sintesi_test_gui_wait_until (no_message_dialog, 10));
   g_assert_false (sintesi_send_page_is_sending (SINTESI_SEND_PAGE (page)));
 
