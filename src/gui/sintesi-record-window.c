@@ -380,18 +380,8 @@ set_result_heading (SintesiRecordWindow *self,
                     const char          *title,
                     const char          *description)
 {
-  static const char * const classes[] = { "success", "warning", "error" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->result_icon), classes[i]);
-  if (icon_name != NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->result_icon), css_class);
-      gtk_image_set_from_icon_name (self->result_icon, icon_name);
-      gtk_stack_set_visible_child_name (self->result_icon_stack, "icon");
-    }
-  else
-    gtk_stack_set_visible_child_name (self->result_icon_stack, "spinner");
+  sintesi_submission_task_set_icon (self->result_icon, icon_name, css_class);
+  gtk_stack_set_visible_child_name (self->result_icon_stack, icon_name != NULL ? "icon" : "spinner");
   gtk_spinner_set_spinning (self->result_spinner, icon_name == NULL);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->result_row), title);
   adw_action_row_set_subtitle (self->result_row, description != NULL ? description : "");
@@ -484,6 +474,16 @@ show_refusal (SintesiRecordWindow *self,
 }
 
 static void
+add_answer_field (SintesiAnswerField  field,
+                  const char         *title,
+                  const char         *value,
+                  gboolean            copyable,
+                  gpointer            user_data)
+{
+  add_result_row (user_data, title, value, copyable);
+}
+
+static void
 show_answer (SintesiRecordWindow     *self,
              SintesiSubmissionResult *result)
 {
@@ -492,37 +492,13 @@ show_answer (SintesiRecordWindow     *self,
   const char *css_class = NULL;
   g_autofree char *title = NULL;
   g_autofree char *description = NULL;
-  g_autofree char *status = response->http_status > 0 ? g_strdup_printf ("%u", response->http_status) : NULL;
-  g_autofree char *record = g_strdup_printf ("%" G_GINT64_FORMAT, result->journal_id);
-  g_autofree char *warning = NULL;
   gboolean accepted;
-
-  if (response->warning != NULL && response->middleware_warning != NULL)
-    warning = g_strconcat (response->warning, "\n", response->middleware_warning, NULL);
-  else
-    warning = g_strdup (response->warning != NULL ? response->warning : response->middleware_warning);
 
   clear_result (self);
   accepted = sintesi_submission_task_describe (self->operation, result, &icon_name, &css_class, &title, &description);
   set_result_heading (self, icon_name, css_class, title, description);
-  add_result_row (self, _("HTTP status"), status, FALSE);
-  add_result_row (self, "X-CART-id", response->x_cart_id, TRUE);
-  add_result_row (self, "traceID", response->trace_id, TRUE);
-  /* A status answer is about the workflow asked for. */
-  add_result_row (self, "workflowInstanceId",
-                  response->workflow_instance_id != NULL ? response->workflow_instance_id
-                  : self->operation == SINTESI_GATEWAY_STATUS ? self->lookup_id : NULL,
-                  TRUE);
-  if (self->operation == SINTESI_GATEWAY_REPLACE)
-    add_result_row (self, _("New identificativoDoc"), result->document_id, TRUE);
-  add_result_row (self, _("Warning"), warning, FALSE);
-  if (!accepted)
-    {
-      add_result_row (self, _("Error"), response->error_title, FALSE);
-      add_result_row (self, _("Detail"), response->error_detail, TRUE);
-      add_result_row (self, _("Error type"), response->error_type, FALSE);
-    }
-  add_result_row (self, _("Journal record"), record, FALSE);
+  sintesi_submission_task_foreach_answer_field (self->operation, result, accepted, self->lookup_id,
+                                                add_answer_field, self);
 
   if (self->operation == SINTESI_GATEWAY_STATUS && response->http_status > 0)
     show_events (self, response->status_events);

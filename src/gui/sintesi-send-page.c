@@ -43,10 +43,9 @@ struct _SintesiSendPage
   GtkLabel           *result_title;
   GtkLabel           *result_description;
   GtkWidget          *result_grid;
-  GtkWidget          *status_name, *cart_id_name, *trace_id_name, *workflow_name, *document_id_name;
-  GtkWidget          *warning_name, *error_title_name, *error_detail_name, *error_type_name, *journal_name;
-  GtkLabel           *status_label, *cart_id_label, *trace_id_label, *workflow_label, *document_id_label;
-  GtkLabel           *warning_label, *error_title_label, *error_detail_label, *error_type_label, *journal_label;
+  /* The answer's lines, by SintesiAnswerField: a name and its value. */
+  GtkWidget          *field_names[SINTESI_ANSWER_N_FIELDS];
+  GtkLabel           *field_labels[SINTESI_ANSWER_N_FIELDS];
   GtkWidget          *copy_cart_id_button;
 
   SintesiApplication *application;  /* not owned: outlives its windows */
@@ -482,12 +481,7 @@ set_result_heading (SintesiSendPage *self,
                     const char      *title,
                     const char      *description)
 {
-  static const char * const classes[] = { "success", "warning", "error" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->result_icon), classes[i]);
-  gtk_widget_add_css_class (GTK_WIDGET (self->result_icon), css_class);
-  gtk_image_set_from_icon_name (self->result_icon, icon_name);
+  sintesi_submission_task_set_icon (self->result_icon, icon_name, css_class);
   gtk_label_set_label (self->result_title, title);
   gtk_label_set_label (self->result_description, description);
   gtk_widget_set_visible (self->result_box, TRUE);
@@ -506,6 +500,21 @@ show_refusal (SintesiSendPage *self,
 }
 
 static void
+set_answer_field (SintesiAnswerField  field,
+                  const char         *title,
+                  const char         *value,
+                  gboolean            copyable,
+                  gpointer            user_data)
+{
+  SintesiSendPage *self = user_data;
+
+  /* The names are the grid's own, in the template. */
+  set_field (self->field_names[field], self->field_labels[field], value);
+  if (field == SINTESI_ANSWER_FIELD_X_CART_ID)
+    gtk_widget_set_visible (self->copy_cart_id_button, value != NULL);
+}
+
+static void
 show_answer (SintesiSendPage         *self,
              SintesiSubmissionResult *result)
 {
@@ -514,31 +523,13 @@ show_answer (SintesiSendPage         *self,
   const char *icon_name = NULL;
   const char *css_class = NULL;
   g_autofree char *description = NULL;
-  g_autofree char *status = response->http_status > 0 ? g_strdup_printf ("%u", response->http_status) : NULL;
-  g_autofree char *record = g_strdup_printf ("%" G_GINT64_FORMAT, result->journal_id);
-  g_autofree char *warning = NULL;
   g_autofree char *title = NULL;
-
-  if (response->warning != NULL && response->middleware_warning != NULL)
-    warning = g_strconcat (response->warning, "\n", response->middleware_warning, NULL);
-  else
-    warning = g_strdup (response->warning != NULL ? response->warning : response->middleware_warning);
 
   accepted = sintesi_submission_task_describe (SINTESI_GATEWAY_CREATE, result, &icon_name, &css_class,
                                                &title, &description);
   set_result_heading (self, icon_name, css_class, title, description);
-
-  set_field (self->status_name, self->status_label, status);
-  set_field (self->cart_id_name, self->cart_id_label, response->x_cart_id);
-  gtk_widget_set_visible (self->copy_cart_id_button, response->x_cart_id != NULL);
-  set_field (self->trace_id_name, self->trace_id_label, response->trace_id);
-  set_field (self->workflow_name, self->workflow_label, response->workflow_instance_id);
-  set_field (self->document_id_name, self->document_id_label, result->document_id);
-  set_field (self->warning_name, self->warning_label, warning);
-  set_field (self->error_title_name, self->error_title_label, accepted ? NULL : response->error_title);
-  set_field (self->error_detail_name, self->error_detail_label, accepted ? NULL : response->error_detail);
-  set_field (self->error_type_name, self->error_type_label, accepted ? NULL : response->error_type);
-  set_field (self->journal_name, self->journal_label, record);
+  sintesi_submission_task_foreach_answer_field (SINTESI_GATEWAY_CREATE, result, accepted, NULL,
+                                                set_answer_field, self);
   gtk_widget_set_visible (self->result_grid, TRUE);
 
   g_free (self->x_cart_id);
@@ -708,6 +699,19 @@ sintesi_send_page_finalize (GObject *object)
   G_OBJECT_CLASS (sintesi_send_page_parent_class)->finalize (object);
 }
 
+static const char * const field_ids[SINTESI_ANSWER_N_FIELDS] = {
+  [SINTESI_ANSWER_FIELD_HTTP_STATUS] = "status",
+  [SINTESI_ANSWER_FIELD_X_CART_ID] = "cart_id",
+  [SINTESI_ANSWER_FIELD_TRACE_ID] = "trace_id",
+  [SINTESI_ANSWER_FIELD_WORKFLOW_INSTANCE_ID] = "workflow",
+  [SINTESI_ANSWER_FIELD_DOCUMENT_ID] = "document_id",
+  [SINTESI_ANSWER_FIELD_WARNING] = "warning",
+  [SINTESI_ANSWER_FIELD_ERROR_TITLE] = "error_title",
+  [SINTESI_ANSWER_FIELD_ERROR_DETAIL] = "error_detail",
+  [SINTESI_ANSWER_FIELD_ERROR_TYPE] = "error_type",
+  [SINTESI_ANSWER_FIELD_JOURNAL_RECORD] = "journal",
+};
+
 static void
 sintesi_send_page_class_init (SintesiSendPageClass *klass)
 {
@@ -739,20 +743,17 @@ sintesi_send_page_class_init (SintesiSendPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_description);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_grid);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, copy_cart_id_button);
-#define BIND_FIELD(f) \
-  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, f##_name); \
-  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, f##_label)
-  BIND_FIELD (status);
-  BIND_FIELD (cart_id);
-  BIND_FIELD (trace_id);
-  BIND_FIELD (workflow);
-  BIND_FIELD (document_id);
-  BIND_FIELD (warning);
-  BIND_FIELD (error_title);
-  BIND_FIELD (error_detail);
-  BIND_FIELD (error_type);
-  BIND_FIELD (journal);
-#undef BIND_FIELD
+  /* The template's ids, by SintesiAnswerField. */
+  for (guint i = 0; i < SINTESI_ANSWER_N_FIELDS; i++)
+    {
+      g_autofree char *name_id = g_strconcat (field_ids[i], "_name", NULL);
+      g_autofree char *label_id = g_strconcat (field_ids[i], "_label", NULL);
+
+      gtk_widget_class_bind_template_child_full (widget_class, name_id, FALSE,
+                                                 G_STRUCT_OFFSET (SintesiSendPage, field_names) + i * sizeof (GtkWidget *));
+      gtk_widget_class_bind_template_child_full (widget_class, label_id, FALSE,
+                                                 G_STRUCT_OFFSET (SintesiSendPage, field_labels) + i * sizeof (GtkLabel *));
+    }
   gtk_widget_class_bind_template_callback (widget_class, cf_row_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "send.use-example", NULL, use_example_activated);
