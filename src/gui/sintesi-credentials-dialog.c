@@ -114,14 +114,16 @@ message_row_new (const char *icon_name,
 GtkWidget *
 sintesi_gui_check_row_new (const SintesiCredentialCheck *check)
 {
+  /* A check without a sentence is named by its id. */
+  const char *title = check->message != NULL ? check->message : check->id;
   GtkWidget *row;
 
   if (check->ok)
-    row = message_row_new ("emblem-ok-symbolic", "success", check->message != NULL ? check->message : check->id);
+    row = message_row_new ("emblem-ok-symbolic", "success", title);
   else if (check->severity == SINTESI_CHECK_ERROR)
-    row = message_row_new ("dialog-error-symbolic", "error", check->message);
+    row = message_row_new ("dialog-error-symbolic", "error", title);
   else
-    row = message_row_new ("dialog-warning-symbolic", "warning", check->message);
+    row = message_row_new ("dialog-warning-symbolic", "warning", title);
   gtk_widget_set_tooltip_text (row, check->id);
   return row;
 }

@@ -140,34 +140,12 @@ add_check_rows (SintesiProfilePage *self,
   for (guint i = 0; i < checks->len; i++)
     {
       const SintesiCredentialCheck *check = g_ptr_array_index (checks, i);
-      const char *icon;
-      const char *css_class;
-      GtkWidget *row;
-      GtkWidget *image;
 
-      if (check->ok)
-        {
-          icon = "emblem-ok-symbolic";
-          css_class = "success";
-        }
-      else if (check->severity == SINTESI_CHECK_ERROR)
-        {
-          icon = "dialog-error-symbolic";
-          css_class = "error";
-          self->n_check_errors++;
-        }
-      else
-        {
-          icon = "dialog-warning-symbolic";
-          css_class = "warning";
-          n_warnings++;
-        }
-      row = text_row_new (NULL, check->message != NULL ? check->message : check->id, NULL);
-      gtk_widget_set_tooltip_text (row, check->id);
-      image = gtk_image_new_from_icon_name (icon);
-      gtk_widget_add_css_class (image, css_class);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+      if (!check->ok && check->severity == SINTESI_CHECK_ERROR)
+        self->n_check_errors++;
+      else if (!check->ok)
+        n_warnings++;
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), sintesi_gui_check_row_new (check));
       self->n_checks++;
     }
 
