@@ -17,6 +17,7 @@
 #include "sintesi-accreditation-row.h"
 #include "sintesi-credentials.h"
 #include "sintesi-credentials-dialog.h"
+#include "sintesi-file-filters.h"
 #include "sintesi-keystore.h"
 #include "sintesi-profile-dialog.h"
 #include "sintesi-profile-page.h"
@@ -556,18 +557,13 @@ install_roots_activated (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   SintesiProfilePage *self = SINTESI_PROFILE_PAGE (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = NULL;
+  g_autoptr(GtkFileFilter) all = NULL;
 
   if (self->roots_chooser != NULL)
     return;
-  gtk_file_filter_set_name (filter, _("Certificates (PEM or DER)"));
-  gtk_file_filter_add_suffix (filter, "pem");
-  gtk_file_filter_add_suffix (filter, "crt");
-  gtk_file_filter_add_suffix (filter, "cer");
-  gtk_file_filter_add_suffix (filter, "der");
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
+  filter = sintesi_file_filter_new (SINTESI_FILE_FILTER_CERTIFICATES);
+  all = sintesi_file_filter_new (SINTESI_FILE_FILTER_ALL);
 
   self->roots_chooser = gtk_file_chooser_native_new (_("Install Ministry Root Certificates"), parent_window (self),
                                                      GTK_FILE_CHOOSER_ACTION_OPEN, _("_Install"), _("_Cancel"));

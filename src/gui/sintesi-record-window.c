@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sintesi-cda.h"
+#include "sintesi-file-filters.h"
 #include "sintesi-gui-labels.h"
 #include "sintesi-journal-search.h"
 #include "sintesi-metadata-dialog.h"
@@ -827,33 +828,20 @@ replace_activated (GtkWidget  *widget,
 {
   SintesiRecordWindow *self = SINTESI_RECORD_WINDOW (widget);
   GtkFileChooserNative *chooser;
-  GtkFileFilter *both = gtk_file_filter_new ();
-  GtkFileFilter *cda = gtk_file_filter_new ();
-  GtkFileFilter *pdf = gtk_file_filter_new ();
+  static const SintesiFileFilterKind kinds[] = {
+    SINTESI_FILE_FILTER_CDA_OR_PDF, SINTESI_FILE_FILTER_CDA, SINTESI_FILE_FILTER_PDF,
+  };
 
   if (self->chooser != NULL)
     return;
   chooser = gtk_file_chooser_native_new (_("Choose the New Version"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Replace"), _("_Cancel"));
-  gtk_file_filter_set_name (both, _("CDA documents and signed PDFs"));
-  gtk_file_filter_set_name (cda, _("CDA documents (XML)"));
-  gtk_file_filter_set_name (pdf, _("PDF documents"));
-  gtk_file_filter_add_mime_type (both, "application/xml");
-  gtk_file_filter_add_mime_type (both, "text/xml");
-  gtk_file_filter_add_mime_type (both, "application/pdf");
-  gtk_file_filter_add_suffix (both, "xml");
-  gtk_file_filter_add_suffix (both, "pdf");
-  gtk_file_filter_add_mime_type (cda, "application/xml");
-  gtk_file_filter_add_mime_type (cda, "text/xml");
-  gtk_file_filter_add_suffix (cda, "xml");
-  gtk_file_filter_add_mime_type (pdf, "application/pdf");
-  gtk_file_filter_add_suffix (pdf, "pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), both);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), cda);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
-  g_object_unref (both);
-  g_object_unref (cda);
-  g_object_unref (pdf);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = sintesi_file_filter_new (kinds[i]);
+
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
   self->chooser = GTK_NATIVE_DIALOG (chooser);

@@ -14,6 +14,7 @@
 
 #include "sintesi-cda.h"
 #include "sintesi-cf.h"
+#include "sintesi-file-filters.h"
 #include "sintesi-ids.h"
 #include "sintesi-journal-search.h"
 #include "sintesi-pdf.h"
@@ -395,7 +396,7 @@ choose_file (SintesiSendPage *self,
              gboolean         pdf)
 {
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = sintesi_file_filter_new (pdf ? SINTESI_FILE_FILTER_PDF : SINTESI_FILE_FILTER_CDA);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (self->chooser != NULL)
@@ -403,19 +404,6 @@ choose_file (SintesiSendPage *self,
   chooser = gtk_file_chooser_native_new (pdf ? _("Choose a Signed PDF") : _("Choose a CDA File"),
                                          GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  if (pdf)
-    {
-      gtk_file_filter_set_name (filter, _("PDF documents"));
-      gtk_file_filter_add_mime_type (filter, "application/pdf");
-      gtk_file_filter_add_suffix (filter, "pdf");
-    }
-  else
-    {
-      gtk_file_filter_set_name (filter, _("CDA documents (XML)"));
-      gtk_file_filter_add_mime_type (filter, "application/xml");
-      gtk_file_filter_add_mime_type (filter, "text/xml");
-      gtk_file_filter_add_suffix (filter, "xml");
-    }
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
