@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "sintesi-credentials-dialog.h"
-#include "sintesi-file-filters.h"
+#include "sintesi-file-chooser.h"
 #include "sintesi-keystore.h"
 
 #define MIN_PASSPHRASE_LENGTH 8

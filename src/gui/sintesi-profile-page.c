@@ -17,7 +17,7 @@
 #include "sintesi-accreditation-row.h"
 #include "sintesi-credentials.h"
 #include "sintesi-credentials-dialog.h"
-#include "sintesi-file-filters.h"
+#include "sintesi-file-chooser.h"
 #include "sintesi-keystore.h"
 #include "sintesi-profile-dialog.h"
 #include "sintesi-profile-page.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "sintesi-cda.h"
-#include "sintesi-file-filters.h"
+#include "sintesi-file-chooser.h"
 #include "sintesi-gui-labels.h"
 #include "sintesi-journal-search.h"
 #include "sintesi-metadata-dialog.h"
@@ -807,18 +807,11 @@ sintesi_record_window_replace_with_file (SintesiRecordWindow  *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog     *chooser,
-                     int                  response,
-                     SintesiRecordWindow *self)
+replacement_chosen (gpointer  owner,
+                    GFile    *file)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      /* A refusal is shown in the window. */
-      sintesi_record_window_replace_with_file (self, file, NULL);
-    }
-  g_clear_object (&self->chooser);
+  /* A refusal is shown in the window. */
+  sintesi_record_window_replace_with_file (owner, file, NULL);
 }
 
 static void
@@ -827,25 +820,12 @@ replace_activated (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   SintesiRecordWindow *self = SINTESI_RECORD_WINDOW (widget);
-  GtkFileChooserNative *chooser;
   static const SintesiFileFilterKind kinds[] = {
     SINTESI_FILE_FILTER_CDA_OR_PDF, SINTESI_FILE_FILTER_CDA, SINTESI_FILE_FILTER_PDF,
   };
 
-  if (self->chooser != NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (_("Choose the New Version"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Replace"), _("_Cancel"));
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    {
-      g_autoptr(GtkFileFilter) filter = sintesi_file_filter_new (kinds[i]);
-
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-    }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  sintesi_file_chooser_open (&self->chooser, GTK_WINDOW (self), _("Choose the New Version"), _("_Replace"),
+                             kinds, G_N_ELEMENTS (kinds), replacement_chosen, self);
 }
 
 /* ---- Delete ---- */

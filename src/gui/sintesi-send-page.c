@@ -14,7 +14,7 @@
 
 #include "sintesi-cda.h"
 #include "sintesi-cf.h"
-#include "sintesi-file-filters.h"
+#include "sintesi-file-chooser.h"
 #include "sintesi-ids.h"
 #include "sintesi-journal-search.h"
 #include "sintesi-pdf.h"
@@ -377,38 +377,23 @@ sintesi_send_page_open_file (SintesiSendPage  *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     SintesiSendPage *self)
+document_chosen (gpointer  owner,
+                 GFile    *file)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      /* Shown under the document row when it fails. */
-      sintesi_send_page_open_file (self, file, NULL);
-    }
-  g_clear_object (&self->chooser);
+  /* Shown under the document row when it fails. */
+  sintesi_send_page_open_file (owner, file, NULL);
 }
 
 static void
 choose_file (SintesiSendPage *self,
              gboolean         pdf)
 {
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = sintesi_file_filter_new (pdf ? SINTESI_FILE_FILTER_PDF : SINTESI_FILE_FILTER_CDA);
+  SintesiFileFilterKind kind = pdf ? SINTESI_FILE_FILTER_PDF : SINTESI_FILE_FILTER_CDA;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (self->chooser != NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (pdf ? _("Choose a Signed PDF") : _("Choose a CDA File"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  sintesi_file_chooser_open (&self->chooser, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                             pdf ? _("Choose a Signed PDF") : _("Choose a CDA File"), _("_Open"),
+                             &kind, 1, document_chosen, self);
 }
 
 static void

@@ -1,9 +1,9 @@
-/* sintesi-file-filters.c: the kinds of file the physician is asked for */
+/* sintesi-file-chooser.c: asking the physician for a file */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "sintesi-file-filters.h"
+#include "sintesi-file-chooser.h"
 
 static void
 add_suffixes (GtkFileFilter      *filter,
@@ -61,4 +61,70 @@ sintesi_file_filter_new (SintesiFileFilterKind kind)
       break;
     }
   return filter;
+}
+
+typedef struct
+{
+  GtkNativeDialog   **slot;
+  SintesiFileChosen   chosen;
+  gpointer            owner;
+} ChooserRequest;
+
+static void
+chooser_request_free (gpointer data,
+                      GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     ChooserRequest  *request)
+{
+  GtkNativeDialog **slot = request->slot;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      request->chosen (request->owner, file);
+    }
+  /* The last reference: request goes with the chooser. */
+  g_clear_object (slot);
+}
+
+void
+sintesi_file_chooser_open (GtkNativeDialog             **slot,
+                           GtkWindow                    *parent,
+                           const char                   *title,
+                           const char                   *accept_label,
+                           const SintesiFileFilterKind  *kinds,
+                           guint                         n_kinds,
+                           SintesiFileChosen             chosen,
+                           gpointer                      owner)
+{
+  GtkFileChooserNative *chooser;
+  ChooserRequest *request;
+
+  g_return_if_fail (slot != NULL);
+
+  if (*slot != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_OPEN, accept_label, _("_Cancel"));
+  for (guint i = 0; i < n_kinds; i++)
+    {
+      g_autoptr(GtkFileFilter) filter = sintesi_file_filter_new (kinds[i]);
+
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  request = g_new0 (ChooserRequest, 1);
+  request->slot = slot;
+  request->chosen = chosen;
+  request->owner = owner;
+  g_signal_connect_data (chooser, "response", G_CALLBACK (chooser_response_cb), request,
+                         chooser_request_free, 0);
+  *slot = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (*slot);
 }
