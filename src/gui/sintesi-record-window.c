@@ -350,27 +350,24 @@ scroll_to_result_cb (GtkWidget     *widget,
 {
   SintesiRecordWindow *self = SINTESI_RECORD_WINDOW (widget);
   GtkWidget *result = GTK_WIDGET (self->result_group);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
-  graphene_point_t top;
+  double top;
 
   if (!gtk_widget_get_visible (result))
     {
       self->scroll_tick = 0;
       return G_SOURCE_REMOVE;
     }
-  if (gtk_widget_get_height (result) <= 0 ||
-      !gtk_widget_compute_point (result, self->groups_box, &GRAPHENE_POINT_INIT (0, 0), &top) ||
-      gtk_adjustment_get_upper (adjustment) < top.y + gtk_widget_get_height (result))
+  if (!sintesi_submission_task_result_top (self->scroller, self->groups_box, result, &top))
     return G_SOURCE_CONTINUE;
   /* Rows above may come and go with the same answer: wait until the
    * layout holds still for a frame. */
-  if (G_APPROX_VALUE (top.y, self->scroll_target, 0.5))
+  if (G_APPROX_VALUE (top, self->scroll_target, 0.5))
     {
-      gtk_adjustment_set_value (adjustment, top.y - 12);
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), top - 12);
       self->scroll_tick = 0;
       return G_SOURCE_REMOVE;
     }
-  self->scroll_target = top.y;
+  self->scroll_target = top;
   return G_SOURCE_CONTINUE;
 }
 
@@ -468,10 +465,13 @@ static void
 show_refusal (SintesiRecordWindow *self,
               const GError        *error)
 {
-  g_autofree char *description = g_strdup_printf (_("%s\n\nNothing was sent and nothing was recorded."), error->message);
+  const char *icon_name, *css_class;
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
 
+  sintesi_submission_task_describe_refusal (error, &icon_name, &css_class, &title, &description);
   clear_result (self);
-  set_result_heading (self, "dialog-error-symbolic", "error", _("Not sent"), description);
+  set_result_heading (self, icon_name, css_class, title, description);
 }
 
 static void

@@ -434,16 +434,13 @@ scroll_to_result_cb (GtkWidget     *widget,
                      gpointer       user_data)
 {
   SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
-  graphene_point_t top;
+  double top;
 
   if (!gtk_widget_get_visible (self->result_box))
     return G_SOURCE_REMOVE;
-  if (gtk_widget_get_height (self->result_box) <= 0 ||
-      !gtk_widget_compute_point (self->result_box, self->clamp, &GRAPHENE_POINT_INIT (0, 0), &top) ||
-      gtk_adjustment_get_upper (adjustment) < top.y + gtk_widget_get_height (self->result_box))
+  if (!sintesi_submission_task_result_top (self->scroller, self->clamp, self->result_box, &top))
     return G_SOURCE_CONTINUE;
-  gtk_adjustment_set_value (adjustment, top.y - 24);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), top - 24);
   return G_SOURCE_REMOVE;
 }
 
@@ -465,10 +462,13 @@ static void
 show_refusal (SintesiSendPage *self,
               const GError    *error)
 {
-  g_autofree char *description = g_strdup_printf (_("%s\n\nNothing was sent and nothing was recorded."), error->message);
+  const char *icon_name, *css_class;
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
 
+  sintesi_submission_task_describe_refusal (error, &icon_name, &css_class, &title, &description);
   g_clear_pointer (&self->x_cart_id, g_free);
-  set_result_heading (self, "dialog-error-symbolic", "error", _("Not sent"), description);
+  set_result_heading (self, icon_name, css_class, title, description);
   gtk_widget_set_visible (self->result_grid, FALSE);
 }
 

@@ -509,3 +509,33 @@ sintesi_submission_task_foreach_answer_field (SintesiGatewayOperation  operation
   func (SINTESI_ANSWER_FIELD_ERROR_TYPE, _("Error type"), accepted ? NULL : response->error_type, FALSE, user_data);
   func (SINTESI_ANSWER_FIELD_JOURNAL_RECORD, _("Journal record"), record, FALSE, user_data);
 }
+
+void
+sintesi_submission_task_describe_refusal (const GError  *error,
+                                          const char   **icon_name,
+                                          const char   **css_class,
+                                          char         **title,
+                                          char         **description)
+{
+  *icon_name = "dialog-error-symbolic";
+  *css_class = "error";
+  *title = g_strdup (_("Not sent"));
+  *description = g_strdup_printf (_("%s\n\nNothing was sent and nothing was recorded."), error->message);
+}
+
+gboolean
+sintesi_submission_task_result_top (GtkScrolledWindow *scroller,
+                                    GtkWidget         *content,
+                                    GtkWidget         *result,
+                                    double            *top)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  graphene_point_t point;
+
+  if (gtk_widget_get_height (result) <= 0 ||
+      !gtk_widget_compute_point (result, content, &GRAPHENE_POINT_INIT (0, 0), &point) ||
+      gtk_adjustment_get_upper (adjustment) < point.y + gtk_widget_get_height (result))
+    return FALSE;
+  *top = point.y;
+  return TRUE;
+}

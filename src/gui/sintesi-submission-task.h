@@ -59,6 +59,21 @@ gboolean                 sintesi_submission_task_describe (SintesiGatewayOperati
                                                            char                    **title,
                                                            char                    **description);
 
+/* How a call refused before it was sent reads on screen (error: why),
+ * in the terms of sintesi_submission_task_describe(). */
+void                     sintesi_submission_task_describe_refusal (const GError  *error,
+                                                                   const char   **icon_name,
+                                                                   const char   **css_class,
+                                                                   char         **title,
+                                                                   char         **description);
+
+/* Where result starts inside content, the scrolled child of scroller,
+ * once it has its place in the layout: FALSE while it has none yet. */
+gboolean                 sintesi_submission_task_result_top (GtkScrolledWindow *scroller,
+                                                             GtkWidget         *content,
+                                                             GtkWidget         *result,
+                                                             double            *top);
+
 /* Shows icon_name in image, coloured by css_class ("success", "warning",
  * "error"); with a NULL icon_name only the colour goes. */
 void                     sintesi_submission_task_set_icon (GtkImage                 *image,
