@@ -24,7 +24,6 @@
 #include "sintesi-credentials.h"
 #include "sintesi-credentials-dialog.h"
 #include "sintesi-keystore.h"
-#include "sintesi-paths.h"
 #include "sintesi-profile-dialog.h"
 #include "sintesi-profile-page.h"
 #include "sintesi-registry.h"

@@ -18,7 +18,6 @@
 #include "sintesi-cf.h"
 #include "sintesi-history-page.h"
 #include "sintesi-journal-search.h"
-#include "sintesi-paths.h"
 #include "sintesi-pss-builder.h"
 #include "sintesi-record-window.h"
 #include "sintesi-sandbox.h"

@@ -18,7 +18,6 @@
 #include "sintesi-history-page.h"
 #include "sintesi-journal.h"
 #include "sintesi-keystore.h"
-#include "sintesi-paths.h"
 #include "sintesi-pdf.h"
 #include "sintesi-pdf-render.h"
 #include "sintesi-pss-builder.h"
