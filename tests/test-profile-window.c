@@ -24,12 +24,12 @@
 #include "sintesi-credentials.h"
 #include "sintesi-credentials-dialog.h"
 #include "sintesi-keystore.h"
-#include "sintesi-paths.h"
 #include "sintesi-profile-dialog.h"
 #include "sintesi-profile-page.h"
 #include "sintesi-registry.h"
 #include "sintesi-sandbox.h"
 #include "sintesi-window.h"
+#include "sintesi-test-gui.h"
 #include "sintesi-test-pki.h"
 #include "sintesi-test-util.h"
 
@@ -39,77 +39,15 @@
 
 static SintesiApplication *application;
 static SintesiWindow *window;
-static char *screenshot_dir;
-static char *home;
+static const char *home;
 static char cf[17] = "RSSMRA80A01H501?";
 static SintesiTestCa *ca;
 static char *a1_p12, *s1_p12, *expired_a1_p12;
 
-/* ---- Drawing and waiting (as in test-window.c) ---- */
-
-static void
-wait_for_draw (GtkWidget *widget)
-{
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-  gtk_test_widget_wait_for_draw (widget);
-  gdk_display_sync (gtk_widget_get_display (widget));
-}
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (gboolean (*condition) (void),
-            guint      seconds)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (seconds, timed_out_cb, &timed_out);
-
-  while (!condition () && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (source);
-  return condition ();
-}
-
-static void
-screenshot_of (GtkWidget  *shown,
-               const char *name)
-{
-  int width, height;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *png = g_build_filename (screenshot_dir, file, NULL);
-
-  wait_for_draw (shown);
-  width = gtk_widget_get_width (shown);
-  height = gtk_widget_get_height (shown);
-  paintable = gtk_widget_paintable_new (shown);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (shown)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, png));
-  g_test_message ("screenshot %s", png);
-}
-
 static gpointer
 window_child (const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), SINTESI_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
+  return sintesi_test_gui_template_child (GTK_WIDGET (window), SINTESI_TYPE_WINDOW, name);
 }
 
 static GtkWidget *
@@ -118,35 +56,19 @@ profile_page (void)
   return window_child ("profile_page");
 }
 
-/* The shown toplevel of type, or NULL. */
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) widget = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_visible (widget))
-        return widget;
-    }
-  return NULL;
-}
-
 static GType wanted_type;
 
 static gboolean
 toplevel_gone (void)
 {
-  return find_toplevel (wanted_type) == NULL;
+  return sintesi_test_gui_find_toplevel (wanted_type, NULL) == NULL;
 }
 
 static void
 wait_gone (GType type)
 {
   wanted_type = type;
-  g_assert_true (wait_until (toplevel_gone, 10));
+  g_assert_true (sintesi_test_gui_wait_until (toplevel_gone, 10));
 }
 
 static void
@@ -209,14 +131,6 @@ profile_row (const char *name)
   return NULL;
 }
 
-static gboolean
-sandbox_settled (void)
-{
-  SintesiSandboxState state = sintesi_application_get_sandbox_state (application);
-
-  return state == SINTESI_SANDBOX_STATE_RUNNING || state == SINTESI_SANDBOX_STATE_FAILED;
-}
-
 static char *
 active_name (void)
 {
@@ -245,17 +159,17 @@ test_create_profile (void)
   char wrong_cf[17];
   const char *problem;
 
-  g_assert_true (wait_until (sandbox_settled, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sintesi_test_gui_sandbox_settled, 180));
   sintesi_window_show_page (window, "profile");
   g_assert_nonnull (profile_row (SINTESI_SANDBOX_PROFILE));
 
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.new", NULL));
-  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  dialog = SINTESI_PROFILE_DIALOG (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
   g_assert_nonnull (dialog);
   /* Empty: nothing shouted yet, nothing to save either. */
   g_assert_null (sintesi_profile_dialog_get_problem (dialog, SINTESI_PROFILE_FIELD_CF));
   g_assert_false (sintesi_profile_dialog_can_save (dialog));
-  screenshot_of (GTK_WIDGET (dialog), "profile-form-new");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "profile-form-new");
 
   type_into (dialog, SINTESI_PROFILE_FIELD_PHYSICIAN_NAME, "Maria Rossi");
   type_into (dialog, SINTESI_PROFILE_FIELD_NAME, PROFILE_NAME);
@@ -294,14 +208,14 @@ test_create_profile (void)
   /* Even asked for directly, nothing is written. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL);
   g_assert_false (sintesi_profile_exists (PROFILE_NAME));
-  g_assert_nonnull (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  g_assert_nonnull (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
 
   /* A custom gateway trusted through the test PKI's root. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (sintesi_profile_dialog_get_field_row (dialog, SINTESI_PROFILE_FIELD_ENVIRONMENT)),
                               SINTESI_ENVIRONMENT_CUSTOM);
   /* Custom needs an address and an audience: said under each. */
   g_assert_nonnull (sintesi_profile_dialog_get_problem (dialog, SINTESI_PROFILE_FIELD_BASE_URL));
-  screenshot_of (GTK_WIDGET (dialog), "profile-form-invalid");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "profile-form-invalid");
 
   type_into (dialog, SINTESI_PROFILE_FIELD_BASE_URL, "https://127.0.0.1:9/gateway/v2/");
   type_into (dialog, SINTESI_PROFILE_FIELD_AUD, "https://127.0.0.1:9/aud");
@@ -316,7 +230,7 @@ test_create_profile (void)
   g_assert_null (sintesi_profile_dialog_get_problem (dialog, SINTESI_PROFILE_FIELD_BASE_URL));
   g_assert_true (sintesi_profile_dialog_can_save (dialog));
   g_assert_true (button_sensitive (GTK_WIDGET (dialog), "profile.save"));
-  screenshot_of (GTK_WIDGET (dialog), "profile-form-valid");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "profile-form-valid");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
   wait_gone (SINTESI_TYPE_PROFILE_DIALOG);
@@ -333,7 +247,7 @@ test_create_profile (void)
 
   /* A second profile of the same name is refused as it is typed. */
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.new", NULL));
-  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  dialog = SINTESI_PROFILE_DIALOG (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
   type_into (dialog, SINTESI_PROFILE_FIELD_NAME, PROFILE_NAME);
   g_assert_cmpstr (sintesi_profile_dialog_get_problem (dialog, SINTESI_PROFILE_FIELD_NAME), ==,
                    "A profile with this name already exists; please choose another.");
@@ -352,7 +266,7 @@ test_switch_profile (void)
   g_assert_nonnull (row);
   g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
   gtk_widget_activate (row);
-  wait_for_draw (GTK_WIDGET (window));
+  sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
 
   name = active_name ();
   g_assert_cmpstr (name, ==, PROFILE_NAME);
@@ -369,7 +283,7 @@ test_switch_profile (void)
     g_assert_cmpuint (sintesi_profile_page_get_n_checks (SINTESI_PROFILE_PAGE (profile_page ()), &n_errors), >, 0);
     g_assert_cmpuint (n_errors, >, 0);
   }
-  screenshot_of (GTK_WIDGET (window), "profile-switched");
+  sintesi_test_gui_screenshot (GTK_WIDGET (window), "profile-switched");
 }
 
 /* ---- Certificates ---- */
@@ -380,7 +294,7 @@ open_import (void)
   GtkWidget *dialog;
 
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.import-certificates", NULL));
-  dialog = find_toplevel (SINTESI_TYPE_CREDENTIALS_DIALOG);
+  dialog = sintesi_test_gui_find_toplevel (SINTESI_TYPE_CREDENTIALS_DIALOG, NULL);
   g_assert_nonnull (dialog);
   return SINTESI_CREDENTIALS_DIALOG (dialog);
 }
@@ -464,7 +378,7 @@ test_import_refusals (void)
   gboolean blocking = FALSE;
 
   g_assert_false (button_sensitive (GTK_WIDGET (dialog), "credentials.store"));
-  screenshot_of (GTK_WIDGET (dialog), "import-empty");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "import-empty");
 
   /* A wrong password: the import's own sentence, named for its slot. */
   none = sintesi_credential_import_pkcs12 (SINTESI_CREDENTIAL_SLOT_AUTH, a1_p12, "not the password", &error);
@@ -478,7 +392,7 @@ test_import_refusals (void)
   g_assert_false (button_sensitive (GTK_WIDGET (dialog), "credentials.store"));
   /* The S1 file opened: its password is gone from the entry. */
   g_assert_cmpstr (gtk_editable_get_text (password_entry (dialog, SINTESI_CREDENTIAL_SLOT_SIGN)), ==, "");
-  screenshot_of (GTK_WIDGET (dialog), "import-wrong-password");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "import-wrong-password");
 
   /* Swapped files: named as swapped. */
   swapped = core_check_message (s1_p12, a1_p12, SINTESI_CHECK_AUTH_ROLE);
@@ -488,7 +402,7 @@ test_import_refusals (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "credentials.check", NULL));
   g_assert_true (messages_contain (dialog, swapped, &blocking));
   g_assert_true (blocking);
-  screenshot_of (GTK_WIDGET (dialog), "import-swapped");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "import-swapped");
 
   /* An expired A1: the validity check's sentence, and no storing. */
   expired = core_check_message (expired_a1_p12, s1_p12, SINTESI_CHECK_AUTH_VALIDITY);
@@ -498,7 +412,7 @@ test_import_refusals (void)
   g_assert_true (messages_contain (dialog, expired, &blocking));
   g_assert_true (blocking);
   g_assert_false (button_sensitive (GTK_WIDGET (dialog), "credentials.store"));
-  screenshot_of (GTK_WIDGET (dialog), "import-expired");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "import-expired");
 
   /* PEM: a key that is not the certificate's is refused by the import,
    * with its own sentence; the right keys open. */
@@ -523,7 +437,7 @@ test_import_refusals (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "credentials.check", NULL));
     g_assert_true (messages_contain (dialog, mismatch_message, &blocking));
     g_assert_true (blocking);
-    screenshot_of (GTK_WIDGET (dialog), "import-pem-mismatch");
+    sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "import-pem-mismatch");
 
     sintesi_credentials_dialog_set_file (dialog, SINTESI_CREDENTIAL_SLOT_AUTH, SINTESI_CREDENTIALS_FILE_KEY, a1_key);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "credentials.check", NULL));
@@ -595,11 +509,11 @@ test_import_and_store (void)
   /* Both passwords did their job and are gone. */
   g_assert_cmpstr (gtk_editable_get_text (password_entry (dialog, SINTESI_CREDENTIAL_SLOT_AUTH)), ==, "");
   g_assert_cmpstr (gtk_editable_get_text (password_entry (dialog, SINTESI_CREDENTIAL_SLOT_SIGN)), ==, "");
-  screenshot_of (GTK_WIDGET (dialog), "import-checks");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "import-checks");
 
   /* No keyring answers: a passphrase is asked, twice. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "credentials.store", NULL));
-  ask = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  ask = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (ask);
   box = adw_message_dialog_get_extra_child (ask);
   passphrase = GTK_EDITABLE (gtk_widget_get_first_child (box));
@@ -610,7 +524,7 @@ test_import_and_store (void)
   g_assert_false (adw_message_dialog_get_response_enabled (ask, "store"));
   gtk_editable_set_text (confirm, PASSPHRASE);
   g_assert_true (adw_message_dialog_get_response_enabled (ask, "store"));
-  screenshot_of (GTK_WIDGET (ask), "import-passphrase");
+  sintesi_test_gui_screenshot (GTK_WIDGET (ask), "import-passphrase");
   click (GTK_WIDGET (ask), "_Store");
   wait_gone (SINTESI_TYPE_CREDENTIALS_DIALOG);
 
@@ -639,7 +553,7 @@ test_import_and_store (void)
   /* The page shows the pair, and every check passes. */
   g_assert_cmpuint (sintesi_profile_page_get_n_checks (SINTESI_PROFILE_PAGE (profile_page ()), &n_errors), >, 0);
   g_assert_cmpuint (n_errors, ==, 0);
-  screenshot_of (GTK_WIDGET (window), "profile-with-certificates");
+  sintesi_test_gui_screenshot (GTK_WIDGET (window), "profile-with-certificates");
 }
 
 /* ---- Accredited software ---- */
@@ -698,7 +612,7 @@ test_accreditation (void)
 
   /* The form checks the strings as they are typed. */
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.edit", NULL));
-  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  dialog = SINTESI_PROFILE_DIALOG (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (dialog), "Register of accredited software"), ==, accredited);
   type_into (dialog, SINTESI_PROFILE_FIELD_APP_VENDOR, "SINTESI S.R.L.");
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (dialog), "Register of accredited software"), ==, near_miss);
@@ -709,7 +623,7 @@ test_accreditation (void)
     collect (GTK_WIDGET (dialog), ADW_TYPE_PREFERENCES_GROUP, groups);
     for (guint i = 0; i < groups->len; i++)
       if (g_strcmp0 (adw_preferences_group_get_title (g_ptr_array_index (groups, i)), "Software") == 0)
-        screenshot_of (g_ptr_array_index (groups, i), "profile-form-not-accredited");
+        sintesi_test_gui_screenshot (g_ptr_array_index (groups, i), "profile-form-not-accredited");
   }
   gtk_window_close (GTK_WINDOW (dialog));
   wait_gone (SINTESI_TYPE_PROFILE_DIALOG);
@@ -717,7 +631,7 @@ test_accreditation (void)
   g_clear_object (&profile);
   profile = sintesi_profile_load (PROFILE_NAME, &error);
   g_assert_cmpstr (sintesi_profile_get_app_vendor (profile), ==, "Sintesi");
-  screenshot_of (GTK_WIDGET (window), "profile-accredited");
+  sintesi_test_gui_screenshot (GTK_WIDGET (window), "profile-accredited");
 }
 
 /* ---- Production ---- */
@@ -732,7 +646,7 @@ test_production (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.edit", NULL));
-  dialog = SINTESI_PROFILE_DIALOG (find_toplevel (SINTESI_TYPE_PROFILE_DIALOG));
+  dialog = SINTESI_PROFILE_DIALOG (sintesi_test_gui_find_toplevel (SINTESI_TYPE_PROFILE_DIALOG, NULL));
   g_assert_nonnull (dialog);
   /* The name is the certificates' folder: not editable. */
   g_assert_false (gtk_widget_get_sensitive (sintesi_profile_dialog_get_field_row (dialog, SINTESI_PROFILE_FIELD_NAME)));
@@ -748,14 +662,14 @@ test_production (void)
   type_into (dialog, SINTESI_PROFILE_FIELD_BASE_URL, "");
   type_into (dialog, SINTESI_PROFILE_FIELD_AUD, "");
   g_assert_true (sintesi_profile_dialog_can_save (dialog));
-  screenshot_of (GTK_WIDGET (dialog), "profile-form-production");
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "profile-form-production");
 
   /* Asked first; cancelling writes nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
-  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  confirm = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (confirm);
   g_assert_cmpint (adw_message_dialog_get_response_appearance (confirm, "production"), ==, ADW_RESPONSE_DESTRUCTIVE);
-  screenshot_of (GTK_WIDGET (confirm), "production-confirm");
+  sintesi_test_gui_screenshot (GTK_WIDGET (confirm), "production-confirm");
   click (GTK_WIDGET (confirm), "_Cancel");
   wait_gone (ADW_TYPE_MESSAGE_DIALOG);
   saved = sintesi_profile_load (PROFILE_NAME, &error);
@@ -765,7 +679,7 @@ test_production (void)
 
   /* Confirmed: saved, and the window says production in red. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
-  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  confirm = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (confirm);
   click (GTK_WIDGET (confirm), "_Use Production");
   wait_gone (SINTESI_TYPE_PROFILE_DIALOG);
@@ -780,7 +694,7 @@ test_production (void)
     sintesi_profile_page_get_n_checks (SINTESI_PROFILE_PAGE (profile_page ()), &n_errors);
     g_assert_cmpuint (n_errors, >, 0);
   }
-  screenshot_of (GTK_WIDGET (window), "profile-production");
+  sintesi_test_gui_screenshot (GTK_WIDGET (window), "profile-production");
 }
 
 /* ---- The Ministry's root certificates ---- */
@@ -854,7 +768,7 @@ move_profile_to (SintesiEnvironment environment)
   g_assert_true (sintesi_profile_save (profile, &error));
   g_assert_no_error (error);
   sintesi_application_set_active_profile (application, PROFILE_NAME);
-  wait_for_draw (GTK_WIDGET (window));
+  sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
 }
 
 static void
@@ -885,7 +799,7 @@ test_install_roots (void)
   g_assert_nonnull (strstr (sign_before, "certificates for the stage environment are not installed"));
   g_assert_true (gtk_widget_has_css_class (roots_button (), "suggested-action"));
   g_assert_true (button_sensitive (profile_page (), "profile.install-roots"));
-  screenshot_of (certificates_group (), "profile-roots-missing");
+  sintesi_test_gui_screenshot (certificates_group (), "profile-roots-missing");
 
   /* A root that is not the Ministry's (the test PKI's): refused with the
    * core's sentence, in a dialog too, and nothing installed. */
@@ -900,10 +814,10 @@ test_install_roots (void)
     g_assert_error (error, SINTESI_CREDENTIALS_ERROR, SINTESI_CREDENTIALS_ERROR_ROOTS);
     g_assert_cmpstr (error->message, ==, expected);
     g_clear_error (&error);
-    refusal = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+    refusal = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
     g_assert_nonnull (refusal);
     g_assert_cmpstr (adw_message_dialog_get_body (refusal), ==, expected);
-    screenshot_of (GTK_WIDGET (refusal), "profile-roots-refused");
+    sintesi_test_gui_screenshot (GTK_WIDGET (refusal), "profile-roots-refused");
     click (GTK_WIDGET (refusal), "_Close");
     wait_gone (ADW_TYPE_MESSAGE_DIALOG);
     g_assert_cmpuint (count_files (roots_dir), ==, 0);
@@ -926,7 +840,7 @@ test_install_roots (void)
     g_assert_no_error (error);
     for (guint i = 0; i < G_N_ELEMENTS (files); i++)
       g_object_unref (files[i]);
-    g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+    g_assert_null (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
     g_assert_cmpuint (count_files (roots_dir), ==, 3);
     g_assert_true (sintesi_credentials_find_sogei_roots (roots_dir, &test_roots, &production_roots, &error));
     g_assert_no_error (error);
@@ -948,7 +862,7 @@ test_install_roots (void)
   g_assert_false (gtk_widget_has_css_class (roots_button (), "suggested-action"));
   sintesi_profile_page_get_n_checks (page, &n_errors);
   g_assert_cmpuint (n_errors, >, 0);
-  screenshot_of (certificates_group (), "profile-roots-installed");
+  sintesi_test_gui_screenshot (certificates_group (), "profile-roots-installed");
 
   /* Back to production, where the next test expects the profile. */
   move_profile_to (SINTESI_ENVIRONMENT_PRODUCTION);
@@ -972,7 +886,7 @@ test_back_to_sandbox (void)
   gtk_widget_activate (row);
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_STARTING);
   g_assert_true (gtk_widget_activate_action (profile_page (), "profile.switch", "s", PROFILE_NAME));
-  g_assert_true (wait_until (sandbox_off, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sandbox_off, 180));
   g_assert_null (sintesi_application_get_sandbox (application));
   g_assert_true (gtk_widget_has_css_class (window_child ("environment_banner"), "environment-production"));
 
@@ -982,71 +896,33 @@ test_back_to_sandbox (void)
   name = active_name ();
   g_assert_cmpstr (name, ==, SINTESI_SANDBOX_PROFILE);
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), !=, SINTESI_SANDBOX_STATE_OFF);
-  g_assert_true (wait_until (sandbox_settled, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sintesi_test_gui_sandbox_settled, 180));
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_RUNNING);
-  wait_for_draw (GTK_WIDGET (window));
+  sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (gtk_widget_has_css_class (window_child ("environment_banner"), "environment-sandbox"));
-  screenshot_of (GTK_WIDGET (window), "profile-back-to-sandbox");
-}
-
-static gboolean pause_over;
-
-static gboolean
-pause_is_over (void)
-{
-  return pause_over;
-}
-
-static gboolean
-pause_done_cb (gpointer data)
-{
-  pause_over = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets transitions run their course. */
-static void
-pause_ms (guint milliseconds)
-{
-  pause_over = FALSE;
-  g_timeout_add (milliseconds, pause_done_cb, NULL);
-  g_assert_true (wait_until (pause_is_over, 10));
+  sintesi_test_gui_screenshot (GTK_WIDGET (window), "profile-back-to-sandbox");
 }
 
 static void
 test_narrow (void)
 {
-  SintesiWindow *narrow;
+  /* A phone-sized or tiled window: the header buttons still fit. */
+  SintesiWindow *narrow = sintesi_test_gui_open_narrow_window (application);
   SintesiProfileDialog *dialog;
 
-  /* libadwaita 1.2's view switcher bar reveals itself with a zero-sized
-   * allocation (and a GTK warning) when animations are off (see
-   * test-window.c): on here, as on a real desktop. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
-  narrow = sintesi_window_new (application);
-
-  /* A phone-sized or tiled window: the header buttons still fit. */
-  gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 720);
-  gtk_window_present (GTK_WINDOW (narrow));
   sintesi_window_show_page (narrow, "profile");
-  pause_ms (800);
-  screenshot_of (GTK_WIDGET (narrow), "narrow-profile");
+  sintesi_test_gui_pause_ms (800);
+  sintesi_test_gui_screenshot (GTK_WIDGET (narrow), "narrow-profile");
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 400);
 
   dialog = sintesi_profile_dialog_new (GTK_WINDOW (narrow), NULL);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
   gtk_window_present (GTK_WINDOW (dialog));
-  pause_ms (400);
-  screenshot_of (GTK_WIDGET (dialog), "narrow-profile-form");
+  sintesi_test_gui_pause_ms (400);
+  sintesi_test_gui_screenshot (GTK_WIDGET (dialog), "narrow-profile-form");
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, 400);
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (narrow));
-}
-
-static void
-skip_without_display (void)
-{
-  g_test_skip ("no display: build-aux/test runs the GUI tests under its own Xvfb");
 }
 
 static char *
@@ -1071,32 +947,14 @@ make_p12 (const char         *name,
 int
 main (int argc, char **argv)
 {
-  g_autofree char *config_dir = NULL;
-  g_autofree char *data_dir = NULL;
   g_autofree char *pki_dir = NULL;
   int status;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/profile-window/create", skip_without_display);
-      return g_test_run ();
-    }
-
-  /* No session bus: no real keyring is ever asked, so the passphrase is. */
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sintesi-test-bus", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  home = sintesi_test_mkdtemp ();
-  config_dir = g_build_filename (home, "config", NULL);
-  data_dir = g_build_filename (home, "data", NULL);
+  if (!sintesi_test_gui_init (&argc, &argv, "/profile-window/create"))
+    return g_test_run ();
+  home = sintesi_test_gui_setup_home ();
   pki_dir = g_build_filename (home, "pki", NULL);
   g_mkdir_with_parents (pki_dir, 0700);
-  sintesi_paths_set_config_dir (config_dir);
-  sintesi_paths_set_data_dir (data_dir);
-  screenshot_dir = g_strdup (g_getenv ("SINTESI_SCREENSHOT_DIR") != NULL ? g_getenv ("SINTESI_SCREENSHOT_DIR") : home);
 
   /* The physician's CF, and an A1/S1 pair (plus an expired A1) for it. */
   cf[15] = sintesi_cf_check_character (cf);
@@ -1106,11 +964,7 @@ main (int argc, char **argv)
   s1_p12 = make_p12 ("s1", "S1", SINTESI_TEST_LEAF_SIGNING, -1, 365);
   expired_a1_p12 = make_p12 ("a1-expired", "A1", SINTESI_TEST_LEAF_CLIENT, -400, -2);
 
-  application = sintesi_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  window = sintesi_window_new (application);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_for_draw (GTK_WIDGET (window));
+  window = sintesi_test_gui_open_window (&application);
 
   g_test_add_func ("/profile-window/create", test_create_profile);
   g_test_add_func ("/profile-window/switch", test_switch_profile);
@@ -1126,12 +980,9 @@ main (int argc, char **argv)
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&application);
   sintesi_test_ca_free (ca);
-  if (g_getenv ("SINTESI_SCREENSHOT_DIR") == NULL)
-    sintesi_test_rmdir (home);
   g_free (a1_p12);
   g_free (s1_p12);
   g_free (expired_a1_p12);
-  g_free (screenshot_dir);
-  g_free (home);
+  sintesi_test_gui_teardown_home ();
   return status;
 }

@@ -18,12 +18,12 @@
 #include "sintesi-cf.h"
 #include "sintesi-history-page.h"
 #include "sintesi-journal-search.h"
-#include "sintesi-paths.h"
 #include "sintesi-pss-builder.h"
 #include "sintesi-record-window.h"
 #include "sintesi-sandbox.h"
 #include "sintesi-send-page.h"
 #include "sintesi-window.h"
+#include "sintesi-test-gui.h"
 #include "sintesi-test-util.h"
 
 #define ID_ROOT "2.16.840.1.113883.2.9.2.90.4.4^"
@@ -31,56 +31,10 @@
 static SintesiApplication *application;
 static SintesiWindow *window;
 static SintesiRecordWindow *details;
-static char *screenshot_dir;
-static char *home;
+static const char *home;
 static char *patient_cf;
 static char *first_document_id;
 static char *replacement_document_id;
-
-static void
-wait_for_draw (GtkWidget *widget)
-{
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-  gtk_test_widget_wait_for_draw (widget);
-  gdk_display_sync (gtk_widget_get_display (widget));
-}
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (gboolean (*condition) (void),
-            guint      seconds)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (seconds, timed_out_cb, &timed_out);
-
-  while (!condition () && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (source);
-  return condition ();
-}
-
-static gboolean pause_over;
-
-static gboolean
-pause_is_over (void)
-{
-  return pause_over;
-}
-
-static gboolean
-pause_done_cb (gpointer data)
-{
-  pause_over = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
 /* Draws a window once it settled (the answer scrolled into view), keeps
  * the PNG. */
@@ -88,56 +42,26 @@ static void
 screenshot_of (GtkWidget  *shown,
                const char *name)
 {
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *png = g_build_filename (screenshot_dir, file, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  pause_over = FALSE;
-  g_timeout_add (300, pause_done_cb, NULL);
-  g_assert_true (wait_until (pause_is_over, 10));
-  wait_for_draw (shown);
-  width = gtk_widget_get_width (shown);
-  height = gtk_widget_get_height (shown);
-  paintable = gtk_widget_paintable_new (shown);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (shown)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, png));
-  g_test_message ("screenshot %s", png);
+  sintesi_test_gui_pause_ms (300);
+  sintesi_test_gui_screenshot (shown, name);
 }
 
 static gpointer
 child (const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), SINTESI_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
+  return sintesi_test_gui_template_child (GTK_WIDGET (window), SINTESI_TYPE_WINDOW, name);
 }
 
 static gpointer
 send_child (const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (child ("send_page"), SINTESI_TYPE_SEND_PAGE, name);
-
-  g_assert_nonnull (object);
-  return object;
+  return sintesi_test_gui_template_child (child ("send_page"), SINTESI_TYPE_SEND_PAGE, name);
 }
 
 static GtkWidget *
 details_child (const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (details), SINTESI_TYPE_RECORD_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return sintesi_test_gui_template_child (GTK_WIDGET (details), SINTESI_TYPE_RECORD_WINDOW, name);
 }
 
 static SintesiJournal *
@@ -151,14 +75,6 @@ journal (void)
 }
 
 static gboolean
-sandbox_settled (void)
-{
-  SintesiSandboxState state = sintesi_application_get_sandbox_state (application);
-
-  return state == SINTESI_SANDBOX_STATE_RUNNING || state == SINTESI_SANDBOX_STATE_FAILED;
-}
-
-static gboolean
 send_done (void)
 {
   return !sintesi_send_page_is_sending (child ("send_page"));
@@ -168,36 +84,6 @@ static gboolean
 details_done (void)
 {
   return !sintesi_record_window_is_busy (details);
-}
-
-static GtkWindow *
-find_toplevel (GType       type,
-               const char *name)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
-        (name == NULL || g_strcmp0 (gtk_widget_get_name (l->data), name) == 0) &&
-        gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Opens the newest call of the history, as a double-click would. */
@@ -214,10 +100,10 @@ open_newest_record (void)
   newest = gtk_widget_get_first_child (list_box);
   g_assert_true (GTK_IS_LIST_BOX_ROW (newest));
   g_signal_emit_by_name (list_box, "row-activated", newest);
-  details = SINTESI_RECORD_WINDOW (find_toplevel (SINTESI_TYPE_RECORD_WINDOW, NULL));
+  details = SINTESI_RECORD_WINDOW (sintesi_test_gui_find_toplevel (SINTESI_TYPE_RECORD_WINDOW, NULL));
   g_assert_nonnull (details);
   g_object_add_weak_pointer (G_OBJECT (details), (gpointer *) &details);
-  wait_for_draw (GTK_WIDGET (details));
+  sintesi_test_gui_wait_for_draw (GTK_WIDGET (details));
 }
 
 static gboolean
@@ -238,7 +124,7 @@ assert_document_actions (gboolean offered)
   if (!offered)
     {
       gtk_widget_activate_action (GTK_WIDGET (details), "record.delete", NULL);
-      g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+      g_assert_null (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
     }
 }
 
@@ -251,7 +137,7 @@ history_count (void)
 static void
 test_sandbox_starts (void)
 {
-  g_assert_true (wait_until (sandbox_settled, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sintesi_test_gui_sandbox_settled, 180));
   g_assert_no_error ((GError *) sintesi_application_get_sandbox_error (application));
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_RUNNING);
 }
@@ -266,7 +152,7 @@ test_send (void)
   gtk_editable_set_text (send_child ("cf_row"), patient_cf);
   g_assert_true (gtk_widget_activate_action (child ("send_page"), "send.use-example", NULL));
   g_assert_true (gtk_widget_activate_action (child ("send_page"), "send.send", NULL));
-  g_assert_true (wait_until (send_done, 180));
+  g_assert_true (sintesi_test_gui_wait_until (send_done, 180));
   g_assert_cmpstr (gtk_label_get_label (send_child ("result_title")), ==, "Accepted by the gateway");
   first_document_id = g_strdup (gtk_label_get_label (send_child ("document_id_label")));
   g_test_message ("sent %s", first_document_id);
@@ -297,7 +183,7 @@ test_check_status (void)
   g_assert_true (sintesi_record_window_is_busy (details));
   /* No second request while one is out. */
   g_assert_false (action_enabled ("check_status_row"));
-  g_assert_true (wait_until (details_done, 120));
+  g_assert_true (sintesi_test_gui_wait_until (details_done, 120));
 
   g_test_message ("status: %s", sintesi_record_window_get_result_value (details, "Title"));
   g_assert_cmpstr (sintesi_record_window_get_result_value (details, "Title"), ==, "Status received");
@@ -360,18 +246,18 @@ test_update_metadata (void)
   GtkWidget *obscure;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "record.update-metadata", NULL));
-  dialog = find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog");
+  dialog = sintesi_test_gui_find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog");
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (details));
-  obscure = find_named (GTK_WIDGET (dialog), "obscure_switch");
+  obscure = sintesi_test_gui_find_named (GTK_WIDGET (dialog), "obscure_switch");
   g_assert_nonnull (obscure);
   /* Nothing obscured it yet. */
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (obscure)));
   gtk_switch_set_active (GTK_SWITCH (obscure), TRUE);
   screenshot_of (GTK_WIDGET (dialog), "record-update-metadata");
-  g_signal_emit_by_name (find_named (GTK_WIDGET (dialog), "send_button"), "clicked");
-  g_assert_null (find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog"));
-  g_assert_true (wait_until (details_done, 120));
+  g_signal_emit_by_name (sintesi_test_gui_find_named (GTK_WIDGET (dialog), "send_button"), "clicked");
+  g_assert_null (sintesi_test_gui_find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog"));
+  g_assert_true (sintesi_test_gui_wait_until (details_done, 120));
 
   g_test_message ("update: %s", sintesi_record_window_get_result_value (details, "Title"));
   g_assert_cmpstr (sintesi_record_window_get_result_value (details, "Title"), ==, "Metadata updated");
@@ -397,9 +283,9 @@ test_update_metadata (void)
   /* Opened again, the dialog shows the document obscured; cancelling
    * sends nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "record.update-metadata", NULL));
-  dialog = find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog");
+  dialog = sintesi_test_gui_find_toplevel (ADW_TYPE_WINDOW, "metadata_dialog");
   g_assert_nonnull (dialog);
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_named (GTK_WIDGET (dialog), "obscure_switch"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sintesi_test_gui_find_named (GTK_WIDGET (dialog), "obscure_switch"))));
   gtk_window_destroy (dialog);
   g_assert_false (sintesi_record_window_is_busy (details));
   g_assert_cmpuint (history_count (), ==, 3);
@@ -448,7 +334,7 @@ test_replace (void)
 
   g_assert_true (sintesi_record_window_replace_with_file (details, new_version, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (details_done, 180));
+  g_assert_true (sintesi_test_gui_wait_until (details_done, 180));
   g_test_message ("replace: %s", sintesi_record_window_get_result_value (details, "Title"));
   g_assert_cmpstr (sintesi_record_window_get_result_value (details, "Title"), ==, "Replacement accepted by the gateway");
   g_assert_cmpstr (sintesi_record_window_get_result_value (details, "HTTP status"), ==, "202");
@@ -471,7 +357,7 @@ answer (AdwMessageDialog *dialog,
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+  g_assert_null (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
 }
 
 static void
@@ -490,7 +376,7 @@ test_delete_replacement (void)
 
   /* Cancelling the confirmation deletes nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "record.delete", NULL));
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+  dialog = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete This Document?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "cannot be undone"));
@@ -498,16 +384,16 @@ test_delete_replacement (void)
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
   screenshot_of (GTK_WIDGET (dialog), "record-delete-confirm");
   answer (dialog, "cancel");
-  wait_for_draw (GTK_WIDGET (details));
+  sintesi_test_gui_wait_for_draw (GTK_WIDGET (details));
   g_assert_false (sintesi_record_window_is_busy (details));
   g_assert_cmpuint (history_count (), ==, 4);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "record.delete", NULL));
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+  dialog = ADW_MESSAGE_DIALOG (sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   g_assert_nonnull (dialog);
   answer (dialog, "delete");
   g_assert_true (sintesi_record_window_is_busy (details));
-  g_assert_true (wait_until (details_done, 120));
+  g_assert_true (sintesi_test_gui_wait_until (details_done, 120));
   g_test_message ("delete: %s", sintesi_record_window_get_result_value (details, "Title"));
   g_assert_cmpstr (sintesi_record_window_get_result_value (details, "Title"), ==, "Document deleted");
   g_assert_cmpstr (sintesi_record_window_get_result_value (details, "HTTP status"), ==, "200");
@@ -548,7 +434,7 @@ test_no_answer (void)
   g_assert_true (sintesi_sandbox_inject_fault (sandbox, "reset", &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (child ("send_page"), "send.send", NULL));
-  g_assert_true (wait_until (send_done, 180));
+  g_assert_true (sintesi_test_gui_wait_until (send_done, 180));
   g_assert_true (sintesi_sandbox_inject_fault (sandbox, NULL, NULL));
   g_test_message ("send: %s", gtk_label_get_label (send_child ("result_title")));
   g_assert_cmpstr (gtk_label_get_label (send_child ("result_title")), ==, "No complete answer from the gateway");
@@ -573,45 +459,16 @@ test_no_answer (void)
   gtk_window_destroy (GTK_WINDOW (details));
 }
 
-static void
-skip_without_display (void)
-{
-  g_test_skip ("no display: build-aux/test runs the GUI tests under its own Xvfb");
-}
-
 int
 main (int argc, char **argv)
 {
-  g_autofree char *config_dir = NULL;
-  g_autofree char *data_dir = NULL;
   int status;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/record-actions/sandbox-starts", skip_without_display);
-      return g_test_run ();
-    }
+  if (!sintesi_test_gui_init (&argc, &argv, "/record-actions/sandbox-starts"))
+    return g_test_run ();
+  home = sintesi_test_gui_setup_home ();
 
-  /* No session bus: the demo keys get a per-run passphrase, and no real
-   * keyring is ever asked. */
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sintesi-test-bus", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  home = sintesi_test_mkdtemp ();
-  config_dir = g_build_filename (home, "config", NULL);
-  data_dir = g_build_filename (home, "data", NULL);
-  sintesi_paths_set_config_dir (config_dir);
-  sintesi_paths_set_data_dir (data_dir);
-  screenshot_dir = g_strdup (g_getenv ("SINTESI_SCREENSHOT_DIR") != NULL ? g_getenv ("SINTESI_SCREENSHOT_DIR") : home);
-
-  application = sintesi_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  window = sintesi_window_new (application);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_for_draw (GTK_WIDGET (window));
+  window = sintesi_test_gui_open_window (&application);
 
   g_test_add_func ("/record-actions/sandbox-starts", test_sandbox_starts);
   g_test_add_func ("/record-actions/send", test_send);
@@ -626,12 +483,9 @@ main (int argc, char **argv)
     gtk_window_destroy (GTK_WINDOW (details));
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&application);
-  if (g_getenv ("SINTESI_SCREENSHOT_DIR") == NULL)
-    sintesi_test_rmdir (home);
-  g_free (screenshot_dir);
   g_free (patient_cf);
   g_free (first_document_id);
   g_free (replacement_document_id);
-  g_free (home);
+  sintesi_test_gui_teardown_home ();
   return status;
 }

@@ -18,7 +18,6 @@
 #include "sintesi-history-page.h"
 #include "sintesi-journal.h"
 #include "sintesi-keystore.h"
-#include "sintesi-paths.h"
 #include "sintesi-pdf.h"
 #include "sintesi-pdf-render.h"
 #include "sintesi-pss-builder.h"
@@ -27,61 +26,13 @@
 #include "sintesi-sandbox.h"
 #include "sintesi-send-page.h"
 #include "sintesi-window.h"
+#include "sintesi-test-gui.h"
 #include "sintesi-test-util.h"
 
 static SintesiApplication *application;
 static SintesiWindow *window;
-static char *screenshot_dir;
-static char *home;
+static const char *home;
 static char *first_document_id;
-
-static void
-wait_for_draw (GtkWidget *widget)
-{
-  /* A few frames: enough for the first layout and paint to happen. */
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-  gtk_test_widget_wait_for_draw (widget);
-  gdk_display_sync (gtk_widget_get_display (widget));
-}
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until condition holds, for at most seconds. */
-static gboolean
-wait_until (gboolean (*condition) (void),
-            guint      seconds)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (seconds, timed_out_cb, &timed_out);
-
-  while (!condition () && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (source);
-  return condition ();
-}
-
-static GdkTexture *
-render_window (GtkWidget *widget)
-{
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
 
 /* A blank or single-colour picture has almost no distinct colours; a window
  * with a header bar, text and icons has many. */
@@ -111,16 +62,10 @@ static void
 screenshot_of (GtkWidget  *shown,
                const char *name)
 {
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *png = g_build_filename (screenshot_dir, file, NULL);
-  guint colours;
+  g_autoptr(GdkTexture) texture = sintesi_test_gui_screenshot_texture (shown, name);
+  guint colours = count_colours (texture);
 
-  wait_for_draw (shown);
-  texture = render_window (shown);
-  g_assert_true (gdk_texture_save_to_png (texture, png));
-  colours = count_colours (texture);
-  g_test_message ("screenshot %s: %u distinct colours", png, colours);
+  g_test_message ("screenshot %s: %u distinct colours", name, colours);
   g_assert_cmpuint (colours, >, 16);
 }
 
@@ -133,27 +78,13 @@ screenshot (const char *name)
 static gpointer
 child (const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), SINTESI_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
+  return sintesi_test_gui_template_child (GTK_WIDGET (window), SINTESI_TYPE_WINDOW, name);
 }
 
 static gpointer
 send_child (const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (child ("send_page"), SINTESI_TYPE_SEND_PAGE, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static gboolean
-sandbox_settled (void)
-{
-  SintesiSandboxState state = sintesi_application_get_sandbox_state (application);
-
-  return state == SINTESI_SANDBOX_STATE_RUNNING || state == SINTESI_SANDBOX_STATE_FAILED;
+  return sintesi_test_gui_template_child (child ("send_page"), SINTESI_TYPE_SEND_PAGE, name);
 }
 
 /* Whether the button's action is on, as the physician sees it. */
@@ -171,11 +102,11 @@ test_sandbox_starts (void)
   /* The fresh home has no profile: the sandbox is started, off the main
    * loop (the window was drawn while the keys were being made). */
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), !=, SINTESI_SANDBOX_STATE_OFF);
-  g_assert_true (wait_until (sandbox_settled, 180));
+  g_assert_true (sintesi_test_gui_wait_until (sintesi_test_gui_sandbox_settled, 180));
   error = sintesi_application_get_sandbox_error (application);
   g_assert_no_error ((GError *) error);
   g_assert_cmpint (sintesi_application_get_sandbox_state (application), ==, SINTESI_SANDBOX_STATE_RUNNING);
-  wait_for_draw (GTK_WIDGET (window));
+  sintesi_test_gui_wait_for_draw (GTK_WIDGET (window));
 
   /* The banner says where documents go. */
   g_assert_true (gtk_widget_has_css_class (child ("environment_banner"), "environment-sandbox"));
@@ -233,7 +164,7 @@ test_sends_in_sandbox (void)
 
   g_assert_true (gtk_widget_activate_action (send_page, "send.send", NULL));
   g_assert_true (sintesi_send_page_is_sending (SINTESI_SEND_PAGE (send_page)));
-  g_assert_true (wait_until (send_done, 180));
+  g_assert_true (sintesi_test_gui_wait_until (send_done, 180));
 
   g_test_message ("result: %s — %s", gtk_label_get_label (send_child ("result_title")),
                   gtk_label_get_label (send_child ("result_description")));
@@ -299,7 +230,7 @@ send_and_wait (void)
 {
   g_assert_true (action_enabled ("send_button"));
   g_assert_true (gtk_widget_activate_action (child ("send_page"), "send.send", NULL));
-  g_assert_true (wait_until (send_done, 180));
+  g_assert_true (sintesi_test_gui_wait_until (send_done, 180));
   g_test_message ("result: %s — %s", gtk_label_get_label (send_child ("result_title")),
                   gtk_label_get_label (send_child ("result_description")));
 }
@@ -358,19 +289,6 @@ test_gateway_refuses (void)
   g_assert_true (g_regex_match (uuid, gtk_label_get_label (send_child ("cart_id_label")), 0, NULL));
   g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, calls_before + 1);
   screenshot ("send-refused");
-}
-
-/* Whether a label showing text is somewhere inside widget. */
-static gboolean
-has_label (GtkWidget  *widget,
-           const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    if (has_label (c, text))
-      return TRUE;
-  return FALSE;
 }
 
 static SintesiRecordWindow *
@@ -451,14 +369,14 @@ test_history_outcome_unknown (void)
   gtk_editable_set_text (search, "VRDLGU70A01D612C");
   sintesi_history_page_reload (history);
   g_assert_cmpuint (sintesi_history_page_get_n_shown (history), ==, 1);
-  g_assert_true (has_label (list_box, "Outcome unknown"));
-  g_assert_false (has_label (list_box, "Accepted"));
+  g_assert_nonnull (sintesi_test_gui_find_label (list_box, "Outcome unknown"));
+  g_assert_null (sintesi_test_gui_find_label (list_box, "Accepted"));
 
   gtk_editable_set_text (search, "");
   sintesi_history_page_reload (history);
-  g_assert_true (has_label (list_box, "Outcome unknown"));
-  g_assert_true (has_label (list_box, "Accepted"));
-  g_assert_true (has_label (list_box, "Refused"));
+  g_assert_nonnull (sintesi_test_gui_find_label (list_box, "Outcome unknown"));
+  g_assert_nonnull (sintesi_test_gui_find_label (list_box, "Accepted"));
+  g_assert_nonnull (sintesi_test_gui_find_label (list_box, "Refused"));
 }
 
 static void
@@ -506,33 +424,10 @@ test_production_banner (void)
 static AdwMessageDialog *
 find_message_dialog (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return sintesi_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
 }
 
 static SintesiWindow *passphrase_window;
-
-/* The button with this (mnemonic) label inside widget, as a user would
- * click it. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button (c, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 no_message_dialog (void)
@@ -573,10 +468,10 @@ send_with_passphrase (const char *passphrase)
       g_assert_nonnull (dialog);
       g_assert_false (sintesi_send_page_is_sending (SINTESI_SEND_PAGE (page)));
       gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), passphrase);
-      g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), "_Unlock and Send")));
-      g_assert_true (wait_until (no_message_dialog, 10));
+      g_assert_true (gtk_widget_activate (sintesi_test_gui_find_button (GTK_WIDGET (dialog), "_Unlock and Send")));
+      g_assert_true (sintesi_test_gui_wait_until (no_message_dialog, 10));
     }
-  g_assert_true (wait_until (passphrase_send_done, 180));
+  g_assert_true (sintesi_test_gui_wait_until (passphrase_send_done, 180));
   g_test_message ("result: %s", passphrase_result_title ());
 }
 
@@ -626,8 +521,8 @@ test_passphrase (void)
   g_assert_true (gtk_widget_activate_action (page, "send.send", NULL));
   g_assert_nonnull (find_message_dialog ());
   screenshot_of (GTK_WIDGET (find_message_dialog ()), "passphrase");
-  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (find_message_dialog ()), "_Cancel")));
-  g_assert_true (wait_until (no_message_dialog, 10));
+  g_assert_true (gtk_widget_activate (sintesi_test_gui_find_button (GTK_WIDGET (find_message_dialog ()), "_Cancel")));
+  g_assert_true (sintesi_test_gui_wait_until (no_message_dialog, 10));
   g_assert_false (sintesi_send_page_is_sending (SINTESI_SEND_PAGE (page)));
 
   /* A wrong passphrase: refused before anything leaves, asked again. */
@@ -666,96 +561,34 @@ test_pages (void)
   screenshot ("send");
 }
 
-static gboolean pause_over;
-
-static gboolean
-pause_is_over (void)
-{
-  return pause_over;
-}
-
-static gboolean
-pause_done_cb (gpointer data)
-{
-  pause_over = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets transitions run their course. */
-static void
-pause_ms (guint milliseconds)
-{
-  pause_over = FALSE;
-  g_timeout_add (milliseconds, pause_done_cb, NULL);
-  g_assert_true (wait_until (pause_is_over, 10));
-}
-
 static void
 test_narrow (void)
 {
-  SintesiWindow *narrow;
-
-  /* libadwaita 1.2's view switcher bar reveals itself with a zero-sized
-   * allocation (and a GTK warning) when animations are off: on here, as
-   * on a real desktop. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
-  narrow = sintesi_window_new (application);
-
   /* A phone-sized or tiled window: nothing forces it wider, the view
    * switcher moves to the bottom bar. */
-  gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 720);
-  gtk_window_present (GTK_WINDOW (narrow));
-  pause_ms (800);
+  SintesiWindow *narrow = sintesi_test_gui_open_narrow_window (application);
+
+  sintesi_test_gui_pause_ms (800);
   screenshot_of (GTK_WIDGET (narrow), "narrow-send");
   g_test_message ("narrow window: %d px wide", gtk_widget_get_width (GTK_WIDGET (narrow)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 400);
   sintesi_window_show_page (narrow, "history");
-  pause_ms (800);
+  sintesi_test_gui_pause_ms (800);
   screenshot_of (GTK_WIDGET (narrow), "narrow-history");
   gtk_window_destroy (GTK_WINDOW (narrow));
-}
-
-static void
-skip_without_display (void)
-{
-  g_test_skip ("no display: build-aux/test runs the GUI tests under its own Xvfb");
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autofree char *config_dir = NULL;
-  g_autofree char *data_dir = NULL;
   int status;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/window/sandbox-starts", skip_without_display);
-      return g_test_run ();
-    }
+  if (!sintesi_test_gui_init (&argc, &argv, "/window/sandbox-starts"))
+    return g_test_run ();
+  home = sintesi_test_gui_setup_home ();
 
-  /* No session bus: the demo keys get a per-run passphrase, and no real
-   * keyring is ever asked. */
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sintesi-test-bus", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  /* Screenshots of settled widgets, not of transitions. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  home = sintesi_test_mkdtemp ();
-  config_dir = g_build_filename (home, "config", NULL);
-  data_dir = g_build_filename (home, "data", NULL);
-  sintesi_paths_set_config_dir (config_dir);
-  sintesi_paths_set_data_dir (data_dir);
-  screenshot_dir = g_strdup (g_getenv ("SINTESI_SCREENSHOT_DIR") != NULL ? g_getenv ("SINTESI_SCREENSHOT_DIR") : home);
-
-  application = sintesi_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  window = sintesi_window_new (application);
+  window = sintesi_test_gui_open_window (&application);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Sintesi");
-  gtk_window_present (GTK_WINDOW (window));
-  wait_for_draw (GTK_WIDGET (window));
 
   g_test_add_func ("/window/sandbox-starts", test_sandbox_starts);
   g_test_add_func ("/window/refuses-bad-cf", test_refuses_bad_cf);
@@ -772,10 +605,7 @@ main (int argc, char **argv)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&application);
-  if (g_getenv ("SINTESI_SCREENSHOT_DIR") == NULL)
-    sintesi_test_rmdir (home);
-  g_free (screenshot_dir);
   g_free (first_document_id);
-  g_free (home);
+  sintesi_test_gui_teardown_home ();
   return status;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sintesi-credentials-dialog.h"
+#include "sintesi-file-chooser.h"
 #include "sintesi-keystore.h"
 
 #define MIN_PASSPHRASE_LENGTH 8
@@ -114,14 +115,16 @@ message_row_new (const char *icon_name,
 GtkWidget *
 sintesi_gui_check_row_new (const SintesiCredentialCheck *check)
 {
+  /* A check without a sentence is named by its id. */
+  const char *title = check->message != NULL ? check->message : check->id;
   GtkWidget *row;
 
   if (check->ok)
-    row = message_row_new ("emblem-ok-symbolic", "success", check->message != NULL ? check->message : check->id);
+    row = message_row_new ("emblem-ok-symbolic", "success", title);
   else if (check->severity == SINTESI_CHECK_ERROR)
-    row = message_row_new ("dialog-error-symbolic", "error", check->message);
+    row = message_row_new ("dialog-error-symbolic", "error", title);
   else
-    row = message_row_new ("dialog-warning-symbolic", "warning", check->message);
+    row = message_row_new ("dialog-warning-symbolic", "warning", title);
   gtk_widget_set_tooltip_text (row, check->id);
   return row;
 }
@@ -225,35 +228,20 @@ choose_file (SintesiCredentialsDialog *self,
              SintesiCredentialSlot     slot,
              SintesiCredentialsFile    which)
 {
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = NULL;
+  g_autoptr(GtkFileFilter) all = sintesi_file_filter_new (SINTESI_FILE_FILTER_ALL);
   const char *title;
 
   if (which == SINTESI_CREDENTIALS_FILE_KEY)
     {
       title = slot == SINTESI_CREDENTIAL_SLOT_AUTH ? _("Choose the A1 Private Key") : _("Choose the S1 Private Key");
-      gtk_file_filter_set_name (filter, _("Private keys (PEM)"));
-      gtk_file_filter_add_suffix (filter, "pem");
-      gtk_file_filter_add_suffix (filter, "key");
-    }
-  else if (is_pkcs12 (self))
-    {
-      title = slot == SINTESI_CREDENTIAL_SLOT_AUTH ? _("Choose the A1 Certificate") : _("Choose the S1 Certificate");
-      gtk_file_filter_set_name (filter, _("PKCS#12 files"));
-      gtk_file_filter_add_suffix (filter, "p12");
-      gtk_file_filter_add_suffix (filter, "pfx");
+      filter = sintesi_file_filter_new (SINTESI_FILE_FILTER_PRIVATE_KEYS);
     }
   else
     {
       title = slot == SINTESI_CREDENTIAL_SLOT_AUTH ? _("Choose the A1 Certificate") : _("Choose the S1 Certificate");
-      gtk_file_filter_set_name (filter, _("Certificates (PEM or DER)"));
-      gtk_file_filter_add_suffix (filter, "pem");
-      gtk_file_filter_add_suffix (filter, "crt");
-      gtk_file_filter_add_suffix (filter, "cer");
-      gtk_file_filter_add_suffix (filter, "der");
+      filter = sintesi_file_filter_new (is_pkcs12 (self) ? SINTESI_FILE_FILTER_PKCS12 : SINTESI_FILE_FILTER_CERTIFICATES);
     }
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));

@@ -17,6 +17,7 @@
 #include "sintesi-accreditation-row.h"
 #include "sintesi-credentials.h"
 #include "sintesi-credentials-dialog.h"
+#include "sintesi-file-chooser.h"
 #include "sintesi-keystore.h"
 #include "sintesi-profile-dialog.h"
 #include "sintesi-profile-page.h"
@@ -140,34 +141,12 @@ add_check_rows (SintesiProfilePage *self,
   for (guint i = 0; i < checks->len; i++)
     {
       const SintesiCredentialCheck *check = g_ptr_array_index (checks, i);
-      const char *icon;
-      const char *css_class;
-      GtkWidget *row;
-      GtkWidget *image;
 
-      if (check->ok)
-        {
-          icon = "emblem-ok-symbolic";
-          css_class = "success";
-        }
-      else if (check->severity == SINTESI_CHECK_ERROR)
-        {
-          icon = "dialog-error-symbolic";
-          css_class = "error";
-          self->n_check_errors++;
-        }
-      else
-        {
-          icon = "dialog-warning-symbolic";
-          css_class = "warning";
-          n_warnings++;
-        }
-      row = text_row_new (NULL, check->message != NULL ? check->message : check->id, NULL);
-      gtk_widget_set_tooltip_text (row, check->id);
-      image = gtk_image_new_from_icon_name (icon);
-      gtk_widget_add_css_class (image, css_class);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+      if (!check->ok && check->severity == SINTESI_CHECK_ERROR)
+        self->n_check_errors++;
+      else if (!check->ok)
+        n_warnings++;
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), sintesi_gui_check_row_new (check));
       self->n_checks++;
     }
 
@@ -578,18 +557,13 @@ install_roots_activated (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   SintesiProfilePage *self = SINTESI_PROFILE_PAGE (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = NULL;
+  g_autoptr(GtkFileFilter) all = NULL;
 
   if (self->roots_chooser != NULL)
     return;
-  gtk_file_filter_set_name (filter, _("Certificates (PEM or DER)"));
-  gtk_file_filter_add_suffix (filter, "pem");
-  gtk_file_filter_add_suffix (filter, "crt");
-  gtk_file_filter_add_suffix (filter, "cer");
-  gtk_file_filter_add_suffix (filter, "der");
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
+  filter = sintesi_file_filter_new (SINTESI_FILE_FILTER_CERTIFICATES);
+  all = sintesi_file_filter_new (SINTESI_FILE_FILTER_ALL);
 
   self->roots_chooser = gtk_file_chooser_native_new (_("Install Ministry Root Certificates"), parent_window (self),
                                                      GTK_FILE_CHOOSER_ACTION_OPEN, _("_Install"), _("_Cancel"));

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sintesi-cda.h"
+#include "sintesi-file-chooser.h"
 #include "sintesi-gui-labels.h"
 #include "sintesi-journal-search.h"
 #include "sintesi-metadata-dialog.h"
@@ -349,27 +350,24 @@ scroll_to_result_cb (GtkWidget     *widget,
 {
   SintesiRecordWindow *self = SINTESI_RECORD_WINDOW (widget);
   GtkWidget *result = GTK_WIDGET (self->result_group);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
-  graphene_point_t top;
+  double top;
 
   if (!gtk_widget_get_visible (result))
     {
       self->scroll_tick = 0;
       return G_SOURCE_REMOVE;
     }
-  if (gtk_widget_get_height (result) <= 0 ||
-      !gtk_widget_compute_point (result, self->groups_box, &GRAPHENE_POINT_INIT (0, 0), &top) ||
-      gtk_adjustment_get_upper (adjustment) < top.y + gtk_widget_get_height (result))
+  if (!sintesi_submission_task_result_top (self->scroller, self->groups_box, result, &top))
     return G_SOURCE_CONTINUE;
   /* Rows above may come and go with the same answer: wait until the
    * layout holds still for a frame. */
-  if (G_APPROX_VALUE (top.y, self->scroll_target, 0.5))
+  if (G_APPROX_VALUE (top, self->scroll_target, 0.5))
     {
-      gtk_adjustment_set_value (adjustment, top.y - 12);
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), top - 12);
       self->scroll_tick = 0;
       return G_SOURCE_REMOVE;
     }
-  self->scroll_target = top.y;
+  self->scroll_target = top;
   return G_SOURCE_CONTINUE;
 }
 
@@ -380,18 +378,8 @@ set_result_heading (SintesiRecordWindow *self,
                     const char          *title,
                     const char          *description)
 {
-  static const char * const classes[] = { "success", "warning", "error" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->result_icon), classes[i]);
-  if (icon_name != NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->result_icon), css_class);
-      gtk_image_set_from_icon_name (self->result_icon, icon_name);
-      gtk_stack_set_visible_child_name (self->result_icon_stack, "icon");
-    }
-  else
-    gtk_stack_set_visible_child_name (self->result_icon_stack, "spinner");
+  sintesi_submission_task_set_icon (self->result_icon, icon_name, css_class);
+  gtk_stack_set_visible_child_name (self->result_icon_stack, icon_name != NULL ? "icon" : "spinner");
   gtk_spinner_set_spinning (self->result_spinner, icon_name == NULL);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->result_row), title);
   adw_action_row_set_subtitle (self->result_row, description != NULL ? description : "");
@@ -477,10 +465,23 @@ static void
 show_refusal (SintesiRecordWindow *self,
               const GError        *error)
 {
-  g_autofree char *description = g_strdup_printf (_("%s\n\nNothing was sent and nothing was recorded."), error->message);
+  const char *icon_name, *css_class;
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
 
+  sintesi_submission_task_describe_refusal (error, &icon_name, &css_class, &title, &description);
   clear_result (self);
-  set_result_heading (self, "dialog-error-symbolic", "error", _("Not sent"), description);
+  set_result_heading (self, icon_name, css_class, title, description);
+}
+
+static void
+add_answer_field (SintesiAnswerField  field,
+                  const char         *title,
+                  const char         *value,
+                  gboolean            copyable,
+                  gpointer            user_data)
+{
+  add_result_row (user_data, title, value, copyable);
 }
 
 static void
@@ -492,37 +493,13 @@ show_answer (SintesiRecordWindow     *self,
   const char *css_class = NULL;
   g_autofree char *title = NULL;
   g_autofree char *description = NULL;
-  g_autofree char *status = response->http_status > 0 ? g_strdup_printf ("%u", response->http_status) : NULL;
-  g_autofree char *record = g_strdup_printf ("%" G_GINT64_FORMAT, result->journal_id);
-  g_autofree char *warning = NULL;
   gboolean accepted;
-
-  if (response->warning != NULL && response->middleware_warning != NULL)
-    warning = g_strconcat (response->warning, "\n", response->middleware_warning, NULL);
-  else
-    warning = g_strdup (response->warning != NULL ? response->warning : response->middleware_warning);
 
   clear_result (self);
   accepted = sintesi_submission_task_describe (self->operation, result, &icon_name, &css_class, &title, &description);
   set_result_heading (self, icon_name, css_class, title, description);
-  add_result_row (self, _("HTTP status"), status, FALSE);
-  add_result_row (self, "X-CART-id", response->x_cart_id, TRUE);
-  add_result_row (self, "traceID", response->trace_id, TRUE);
-  /* A status answer is about the workflow asked for. */
-  add_result_row (self, "workflowInstanceId",
-                  response->workflow_instance_id != NULL ? response->workflow_instance_id
-                  : self->operation == SINTESI_GATEWAY_STATUS ? self->lookup_id : NULL,
-                  TRUE);
-  if (self->operation == SINTESI_GATEWAY_REPLACE)
-    add_result_row (self, _("New identificativoDoc"), result->document_id, TRUE);
-  add_result_row (self, _("Warning"), warning, FALSE);
-  if (!accepted)
-    {
-      add_result_row (self, _("Error"), response->error_title, FALSE);
-      add_result_row (self, _("Detail"), response->error_detail, TRUE);
-      add_result_row (self, _("Error type"), response->error_type, FALSE);
-    }
-  add_result_row (self, _("Journal record"), record, FALSE);
+  sintesi_submission_task_foreach_answer_field (self->operation, result, accepted, self->lookup_id,
+                                                add_answer_field, self);
 
   if (self->operation == SINTESI_GATEWAY_STATUS && response->http_status > 0)
     show_events (self, response->status_events);
@@ -830,18 +807,11 @@ sintesi_record_window_replace_with_file (SintesiRecordWindow  *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog     *chooser,
-                     int                  response,
-                     SintesiRecordWindow *self)
+replacement_chosen (gpointer  owner,
+                    GFile    *file)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      /* A refusal is shown in the window. */
-      sintesi_record_window_replace_with_file (self, file, NULL);
-    }
-  g_clear_object (&self->chooser);
+  /* A refusal is shown in the window. */
+  sintesi_record_window_replace_with_file (owner, file, NULL);
 }
 
 static void
@@ -850,38 +820,12 @@ replace_activated (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   SintesiRecordWindow *self = SINTESI_RECORD_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *both = gtk_file_filter_new ();
-  GtkFileFilter *cda = gtk_file_filter_new ();
-  GtkFileFilter *pdf = gtk_file_filter_new ();
+  static const SintesiFileFilterKind kinds[] = {
+    SINTESI_FILE_FILTER_CDA_OR_PDF, SINTESI_FILE_FILTER_CDA, SINTESI_FILE_FILTER_PDF,
+  };
 
-  if (self->chooser != NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (_("Choose the New Version"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Replace"), _("_Cancel"));
-  gtk_file_filter_set_name (both, _("CDA documents and signed PDFs"));
-  gtk_file_filter_set_name (cda, _("CDA documents (XML)"));
-  gtk_file_filter_set_name (pdf, _("PDF documents"));
-  gtk_file_filter_add_mime_type (both, "application/xml");
-  gtk_file_filter_add_mime_type (both, "text/xml");
-  gtk_file_filter_add_mime_type (both, "application/pdf");
-  gtk_file_filter_add_suffix (both, "xml");
-  gtk_file_filter_add_suffix (both, "pdf");
-  gtk_file_filter_add_mime_type (cda, "application/xml");
-  gtk_file_filter_add_mime_type (cda, "text/xml");
-  gtk_file_filter_add_suffix (cda, "xml");
-  gtk_file_filter_add_mime_type (pdf, "application/pdf");
-  gtk_file_filter_add_suffix (pdf, "pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), both);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), cda);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
-  g_object_unref (both);
-  g_object_unref (cda);
-  g_object_unref (pdf);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  sintesi_file_chooser_open (&self->chooser, GTK_WINDOW (self), _("Choose the New Version"), _("_Replace"),
+                             kinds, G_N_ELEMENTS (kinds), replacement_chosen, self);
 }
 
 /* ---- Delete ---- */

@@ -14,6 +14,7 @@
 
 #include "sintesi-cda.h"
 #include "sintesi-cf.h"
+#include "sintesi-file-chooser.h"
 #include "sintesi-ids.h"
 #include "sintesi-journal-search.h"
 #include "sintesi-pdf.h"
@@ -43,10 +44,9 @@ struct _SintesiSendPage
   GtkLabel           *result_title;
   GtkLabel           *result_description;
   GtkWidget          *result_grid;
-  GtkWidget          *status_name, *cart_id_name, *trace_id_name, *workflow_name, *document_id_name;
-  GtkWidget          *warning_name, *error_title_name, *error_detail_name, *error_type_name, *journal_name;
-  GtkLabel           *status_label, *cart_id_label, *trace_id_label, *workflow_label, *document_id_label;
-  GtkLabel           *warning_label, *error_title_label, *error_detail_label, *error_type_label, *journal_label;
+  /* The answer's lines, by SintesiAnswerField: a name and its value. */
+  GtkWidget          *field_names[SINTESI_ANSWER_N_FIELDS];
+  GtkLabel           *field_labels[SINTESI_ANSWER_N_FIELDS];
   GtkWidget          *copy_cart_id_button;
 
   SintesiApplication *application;  /* not owned: outlives its windows */
@@ -377,51 +377,23 @@ sintesi_send_page_open_file (SintesiSendPage  *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     SintesiSendPage *self)
+document_chosen (gpointer  owner,
+                 GFile    *file)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      /* Shown under the document row when it fails. */
-      sintesi_send_page_open_file (self, file, NULL);
-    }
-  g_clear_object (&self->chooser);
+  /* Shown under the document row when it fails. */
+  sintesi_send_page_open_file (owner, file, NULL);
 }
 
 static void
 choose_file (SintesiSendPage *self,
              gboolean         pdf)
 {
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  SintesiFileFilterKind kind = pdf ? SINTESI_FILE_FILTER_PDF : SINTESI_FILE_FILTER_CDA;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (self->chooser != NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (pdf ? _("Choose a Signed PDF") : _("Choose a CDA File"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  if (pdf)
-    {
-      gtk_file_filter_set_name (filter, _("PDF documents"));
-      gtk_file_filter_add_mime_type (filter, "application/pdf");
-      gtk_file_filter_add_suffix (filter, "pdf");
-    }
-  else
-    {
-      gtk_file_filter_set_name (filter, _("CDA documents (XML)"));
-      gtk_file_filter_add_mime_type (filter, "application/xml");
-      gtk_file_filter_add_mime_type (filter, "text/xml");
-      gtk_file_filter_add_suffix (filter, "xml");
-    }
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  sintesi_file_chooser_open (&self->chooser, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                             pdf ? _("Choose a Signed PDF") : _("Choose a CDA File"), _("_Open"),
+                             &kind, 1, document_chosen, self);
 }
 
 static void
@@ -462,16 +434,13 @@ scroll_to_result_cb (GtkWidget     *widget,
                      gpointer       user_data)
 {
   SintesiSendPage *self = SINTESI_SEND_PAGE (widget);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
-  graphene_point_t top;
+  double top;
 
   if (!gtk_widget_get_visible (self->result_box))
     return G_SOURCE_REMOVE;
-  if (gtk_widget_get_height (self->result_box) <= 0 ||
-      !gtk_widget_compute_point (self->result_box, self->clamp, &GRAPHENE_POINT_INIT (0, 0), &top) ||
-      gtk_adjustment_get_upper (adjustment) < top.y + gtk_widget_get_height (self->result_box))
+  if (!sintesi_submission_task_result_top (self->scroller, self->clamp, self->result_box, &top))
     return G_SOURCE_CONTINUE;
-  gtk_adjustment_set_value (adjustment, top.y - 24);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), top - 24);
   return G_SOURCE_REMOVE;
 }
 
@@ -482,12 +451,7 @@ set_result_heading (SintesiSendPage *self,
                     const char      *title,
                     const char      *description)
 {
-  static const char * const classes[] = { "success", "warning", "error" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->result_icon), classes[i]);
-  gtk_widget_add_css_class (GTK_WIDGET (self->result_icon), css_class);
-  gtk_image_set_from_icon_name (self->result_icon, icon_name);
+  sintesi_submission_task_set_icon (self->result_icon, icon_name, css_class);
   gtk_label_set_label (self->result_title, title);
   gtk_label_set_label (self->result_description, description);
   gtk_widget_set_visible (self->result_box, TRUE);
@@ -498,11 +462,29 @@ static void
 show_refusal (SintesiSendPage *self,
               const GError    *error)
 {
-  g_autofree char *description = g_strdup_printf (_("%s\n\nNothing was sent and nothing was recorded."), error->message);
+  const char *icon_name, *css_class;
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
 
+  sintesi_submission_task_describe_refusal (error, &icon_name, &css_class, &title, &description);
   g_clear_pointer (&self->x_cart_id, g_free);
-  set_result_heading (self, "dialog-error-symbolic", "error", _("Not sent"), description);
+  set_result_heading (self, icon_name, css_class, title, description);
   gtk_widget_set_visible (self->result_grid, FALSE);
+}
+
+static void
+set_answer_field (SintesiAnswerField  field,
+                  const char         *title,
+                  const char         *value,
+                  gboolean            copyable,
+                  gpointer            user_data)
+{
+  SintesiSendPage *self = user_data;
+
+  /* The names are the grid's own, in the template. */
+  set_field (self->field_names[field], self->field_labels[field], value);
+  if (field == SINTESI_ANSWER_FIELD_X_CART_ID)
+    gtk_widget_set_visible (self->copy_cart_id_button, value != NULL);
 }
 
 static void
@@ -514,31 +496,13 @@ show_answer (SintesiSendPage         *self,
   const char *icon_name = NULL;
   const char *css_class = NULL;
   g_autofree char *description = NULL;
-  g_autofree char *status = response->http_status > 0 ? g_strdup_printf ("%u", response->http_status) : NULL;
-  g_autofree char *record = g_strdup_printf ("%" G_GINT64_FORMAT, result->journal_id);
-  g_autofree char *warning = NULL;
   g_autofree char *title = NULL;
-
-  if (response->warning != NULL && response->middleware_warning != NULL)
-    warning = g_strconcat (response->warning, "\n", response->middleware_warning, NULL);
-  else
-    warning = g_strdup (response->warning != NULL ? response->warning : response->middleware_warning);
 
   accepted = sintesi_submission_task_describe (SINTESI_GATEWAY_CREATE, result, &icon_name, &css_class,
                                                &title, &description);
   set_result_heading (self, icon_name, css_class, title, description);
-
-  set_field (self->status_name, self->status_label, status);
-  set_field (self->cart_id_name, self->cart_id_label, response->x_cart_id);
-  gtk_widget_set_visible (self->copy_cart_id_button, response->x_cart_id != NULL);
-  set_field (self->trace_id_name, self->trace_id_label, response->trace_id);
-  set_field (self->workflow_name, self->workflow_label, response->workflow_instance_id);
-  set_field (self->document_id_name, self->document_id_label, result->document_id);
-  set_field (self->warning_name, self->warning_label, warning);
-  set_field (self->error_title_name, self->error_title_label, accepted ? NULL : response->error_title);
-  set_field (self->error_detail_name, self->error_detail_label, accepted ? NULL : response->error_detail);
-  set_field (self->error_type_name, self->error_type_label, accepted ? NULL : response->error_type);
-  set_field (self->journal_name, self->journal_label, record);
+  sintesi_submission_task_foreach_answer_field (SINTESI_GATEWAY_CREATE, result, accepted, NULL,
+                                                set_answer_field, self);
   gtk_widget_set_visible (self->result_grid, TRUE);
 
   g_free (self->x_cart_id);
@@ -708,6 +672,19 @@ sintesi_send_page_finalize (GObject *object)
   G_OBJECT_CLASS (sintesi_send_page_parent_class)->finalize (object);
 }
 
+static const char * const field_ids[SINTESI_ANSWER_N_FIELDS] = {
+  [SINTESI_ANSWER_FIELD_HTTP_STATUS] = "status",
+  [SINTESI_ANSWER_FIELD_X_CART_ID] = "cart_id",
+  [SINTESI_ANSWER_FIELD_TRACE_ID] = "trace_id",
+  [SINTESI_ANSWER_FIELD_WORKFLOW_INSTANCE_ID] = "workflow",
+  [SINTESI_ANSWER_FIELD_DOCUMENT_ID] = "document_id",
+  [SINTESI_ANSWER_FIELD_WARNING] = "warning",
+  [SINTESI_ANSWER_FIELD_ERROR_TITLE] = "error_title",
+  [SINTESI_ANSWER_FIELD_ERROR_DETAIL] = "error_detail",
+  [SINTESI_ANSWER_FIELD_ERROR_TYPE] = "error_type",
+  [SINTESI_ANSWER_FIELD_JOURNAL_RECORD] = "journal",
+};
+
 static void
 sintesi_send_page_class_init (SintesiSendPageClass *klass)
 {
@@ -739,20 +716,17 @@ sintesi_send_page_class_init (SintesiSendPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_description);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, result_grid);
   gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, copy_cart_id_button);
-#define BIND_FIELD(f) \
-  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, f##_name); \
-  gtk_widget_class_bind_template_child (widget_class, SintesiSendPage, f##_label)
-  BIND_FIELD (status);
-  BIND_FIELD (cart_id);
-  BIND_FIELD (trace_id);
-  BIND_FIELD (workflow);
-  BIND_FIELD (document_id);
-  BIND_FIELD (warning);
-  BIND_FIELD (error_title);
-  BIND_FIELD (error_detail);
-  BIND_FIELD (error_type);
-  BIND_FIELD (journal);
-#undef BIND_FIELD
+  /* The template's ids, by SintesiAnswerField. */
+  for (guint i = 0; i < SINTESI_ANSWER_N_FIELDS; i++)
+    {
+      g_autofree char *name_id = g_strconcat (field_ids[i], "_name", NULL);
+      g_autofree char *label_id = g_strconcat (field_ids[i], "_label", NULL);
+
+      gtk_widget_class_bind_template_child_full (widget_class, name_id, FALSE,
+                                                 G_STRUCT_OFFSET (SintesiSendPage, field_names) + i * sizeof (GtkWidget *));
+      gtk_widget_class_bind_template_child_full (widget_class, label_id, FALSE,
+                                                 G_STRUCT_OFFSET (SintesiSendPage, field_labels) + i * sizeof (GtkLabel *));
+    }
   gtk_widget_class_bind_template_callback (widget_class, cf_row_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "send.use-example", NULL, use_example_activated);

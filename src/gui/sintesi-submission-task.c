@@ -448,3 +448,94 @@ sintesi_submission_task_describe (SintesiGatewayOperation   operation,
   *description = g_string_free (text, FALSE);
   return accepted;
 }
+
+void
+sintesi_submission_task_set_icon (GtkImage   *image,
+                                  const char *icon_name,
+                                  const char *css_class)
+{
+  static const char * const classes[] = { "success", "warning", "error" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (image), classes[i]);
+  if (icon_name == NULL)
+    return;
+  gtk_widget_add_css_class (GTK_WIDGET (image), css_class);
+  gtk_image_set_from_icon_name (image, icon_name);
+}
+
+void
+sintesi_submission_task_foreach_answer_field (SintesiGatewayOperation  operation,
+                                              SintesiSubmissionResult *result,
+                                              gboolean                 accepted,
+                                              const char              *asked_workflow_id,
+                                              SintesiAnswerFieldFunc   func,
+                                              gpointer                 user_data)
+{
+  SintesiGatewayResponse *response;
+  g_autofree char *status = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *warning = NULL;
+  const char *workflow_id;
+  const char *document_id = NULL;
+
+  g_return_if_fail (result != NULL && result->response != NULL);
+
+  response = result->response;
+  status = response->http_status > 0 ? g_strdup_printf ("%u", response->http_status) : NULL;
+  record = g_strdup_printf ("%" G_GINT64_FORMAT, result->journal_id);
+  if (response->warning != NULL && response->middleware_warning != NULL)
+    warning = g_strconcat (response->warning, "\n", response->middleware_warning, NULL);
+  else
+    warning = g_strdup (response->warning != NULL ? response->warning : response->middleware_warning);
+  /* A status answer is about the workflow asked for. */
+  workflow_id = response->workflow_instance_id;
+  if (workflow_id == NULL && operation == SINTESI_GATEWAY_STATUS)
+    workflow_id = asked_workflow_id;
+  /* Only a new document or a new version has an identifier of its own. */
+  if (operation == SINTESI_GATEWAY_CREATE || operation == SINTESI_GATEWAY_REPLACE)
+    document_id = result->document_id;
+
+  func (SINTESI_ANSWER_FIELD_HTTP_STATUS, _("HTTP status"), status, FALSE, user_data);
+  func (SINTESI_ANSWER_FIELD_X_CART_ID, "X-CART-id", response->x_cart_id, TRUE, user_data);
+  func (SINTESI_ANSWER_FIELD_TRACE_ID, "traceID", response->trace_id, TRUE, user_data);
+  func (SINTESI_ANSWER_FIELD_WORKFLOW_INSTANCE_ID, "workflowInstanceId", workflow_id, TRUE, user_data);
+  func (SINTESI_ANSWER_FIELD_DOCUMENT_ID,
+        operation == SINTESI_GATEWAY_REPLACE ? _("New identificativoDoc") : "identificativoDoc",
+        document_id, TRUE, user_data);
+  func (SINTESI_ANSWER_FIELD_WARNING, _("Warning"), warning, FALSE, user_data);
+  func (SINTESI_ANSWER_FIELD_ERROR_TITLE, _("Error"), accepted ? NULL : response->error_title, FALSE, user_data);
+  func (SINTESI_ANSWER_FIELD_ERROR_DETAIL, _("Detail"), accepted ? NULL : response->error_detail, TRUE, user_data);
+  func (SINTESI_ANSWER_FIELD_ERROR_TYPE, _("Error type"), accepted ? NULL : response->error_type, FALSE, user_data);
+  func (SINTESI_ANSWER_FIELD_JOURNAL_RECORD, _("Journal record"), record, FALSE, user_data);
+}
+
+void
+sintesi_submission_task_describe_refusal (const GError  *error,
+                                          const char   **icon_name,
+                                          const char   **css_class,
+                                          char         **title,
+                                          char         **description)
+{
+  *icon_name = "dialog-error-symbolic";
+  *css_class = "error";
+  *title = g_strdup (_("Not sent"));
+  *description = g_strdup_printf (_("%s\n\nNothing was sent and nothing was recorded."), error->message);
+}
+
+gboolean
+sintesi_submission_task_result_top (GtkScrolledWindow *scroller,
+                                    GtkWidget         *content,
+                                    GtkWidget         *result,
+                                    double            *top)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  graphene_point_t point;
+
+  if (gtk_widget_get_height (result) <= 0 ||
+      !gtk_widget_compute_point (result, content, &GRAPHENE_POINT_INIT (0, 0), &point) ||
+      gtk_adjustment_get_upper (adjustment) < point.y + gtk_widget_get_height (result))
+    return FALSE;
+  *top = point.y;
+  return TRUE;
+}

@@ -59,4 +59,61 @@ gboolean                 sintesi_submission_task_describe (SintesiGatewayOperati
                                                            char                    **title,
                                                            char                    **description);
 
+/* How a call refused before it was sent reads on screen (error: why),
+ * in the terms of sintesi_submission_task_describe(). */
+void                     sintesi_submission_task_describe_refusal (const GError  *error,
+                                                                   const char   **icon_name,
+                                                                   const char   **css_class,
+                                                                   char         **title,
+                                                                   char         **description);
+
+/* Where result starts inside content, the scrolled child of scroller,
+ * once it has its place in the layout: FALSE while it has none yet. */
+gboolean                 sintesi_submission_task_result_top (GtkScrolledWindow *scroller,
+                                                             GtkWidget         *content,
+                                                             GtkWidget         *result,
+                                                             double            *top);
+
+/* Shows icon_name in image, coloured by css_class ("success", "warning",
+ * "error"); with a NULL icon_name only the colour goes. */
+void                     sintesi_submission_task_set_icon (GtkImage                 *image,
+                                                           const char               *icon_name,
+                                                           const char               *css_class);
+
+/* The lines of an answer, in the order they are shown wherever a call is
+ * made. */
+typedef enum
+{
+  SINTESI_ANSWER_FIELD_HTTP_STATUS,
+  SINTESI_ANSWER_FIELD_X_CART_ID,
+  SINTESI_ANSWER_FIELD_TRACE_ID,
+  SINTESI_ANSWER_FIELD_WORKFLOW_INSTANCE_ID,
+  SINTESI_ANSWER_FIELD_DOCUMENT_ID,
+  SINTESI_ANSWER_FIELD_WARNING,
+  SINTESI_ANSWER_FIELD_ERROR_TITLE,
+  SINTESI_ANSWER_FIELD_ERROR_DETAIL,
+  SINTESI_ANSWER_FIELD_ERROR_TYPE,
+  SINTESI_ANSWER_FIELD_JOURNAL_RECORD,
+  SINTESI_ANSWER_N_FIELDS
+} SintesiAnswerField;
+
+/* value is NULL where the answer has nothing for the line; copyable: an
+ * identifier the physician may need to quote. */
+typedef void (*SintesiAnswerFieldFunc) (SintesiAnswerField  field,
+                                        const char         *title,
+                                        const char         *value,
+                                        gboolean            copyable,
+                                        gpointer            user_data);
+
+/* Calls func for every line of result's answer, in order. accepted: as
+ * sintesi_submission_task_describe() said (a 2xx answer has no error
+ * lines). asked_workflow_id: for a status request, the workflowInstanceId
+ * asked about, shown when the answer does not repeat it; may be NULL. */
+void                     sintesi_submission_task_foreach_answer_field (SintesiGatewayOperation  operation,
+                                                                       SintesiSubmissionResult *result,
+                                                                       gboolean                 accepted,
+                                                                       const char              *asked_workflow_id,
+                                                                       SintesiAnswerFieldFunc   func,
+                                                                       gpointer                 user_data);
+
 G_END_DECLS
