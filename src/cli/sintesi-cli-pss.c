@@ -106,13 +106,14 @@ pss_example (SintesiCli  *cli,
 
   if (profile_name != NULL && progressive == NULL)
     {
-      g_autoptr(SintesiProfile) profile = sintesi_profile_load_unvalidated (profile_name, &error);
+      g_autoptr(SintesiProfile) profile = NULL;
       g_autoptr(SintesiJournal) journal = NULL;
       g_autofree char *prefix = NULL;
       g_autofree char *reserved = NULL;
       const char *profile_solution;
 
-      if (profile == NULL)
+      if (!sintesi_cli_ensure_demo_profile (profile_name, &error) ||
+          (profile = sintesi_profile_load_unvalidated (profile_name, &error)) == NULL)
         return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
       profile_solution = sintesi_profile_get_solution (profile) != NULL ? sintesi_profile_get_solution (profile)
                                                                         : SINTESI_DEFAULT_SOLUTION;

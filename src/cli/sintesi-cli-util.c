@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "sintesi-cli.h"
+#include "sintesi-profile.h"
+#include "sintesi-sandbox.h"
 
 gboolean
 sintesi_cli_parse_options (SintesiCli    *cli,
@@ -175,4 +177,19 @@ sintesi_cli_read_password (gboolean     from_stdin,
     g_string_truncate (password, password->len - 1);
 
   return g_string_free (password, FALSE);
+}
+
+gboolean
+sintesi_cli_ensure_demo_profile (const char  *name,
+                                 GError     **error)
+{
+  SintesiSandbox *sandbox;
+
+  if (name == NULL || !g_str_equal (name, SINTESI_SANDBOX_PROFILE) || sintesi_profile_exists (name))
+    return TRUE;
+  sandbox = sintesi_sandbox_start (error);
+  if (sandbox == NULL)
+    return FALSE;
+  sintesi_sandbox_stop (sandbox);
+  return TRUE;
 }

@@ -62,6 +62,12 @@ int      sintesi_cli_usage_error   (SintesiCli *cli,
                                     const char *format,
                                     ...) G_GNUC_PRINTF (2, 3);
 
+/* The sandbox's demo physician comes to life on first use: when name is
+ * that profile and it does not exist yet, the sandbox is started once to
+ * make it (and its certificates). FALSE with error when that fails. */
+gboolean sintesi_cli_ensure_demo_profile (const char  *name,
+                                          GError     **error);
+
 /* Reads a password from stdin (--password-stdin) or a file, never argv. */
 char    *sintesi_cli_read_password (gboolean     from_stdin,
                                     const char  *from_file,
