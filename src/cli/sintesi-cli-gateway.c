@@ -14,7 +14,6 @@
 #include "sintesi-cli-commands.h"
 #include "sintesi-journal.h"
 #include "sintesi-profile.h"
-#include "sintesi-sandbox.h"
 #include "sintesi-submission.h"
 
 typedef struct
@@ -217,19 +216,9 @@ run_operation (SintesiCli              *cli,
       operation != SINTESI_GATEWAY_STATUS_BY_TRACE && o->document_id == NULL)
     return sintesi_cli_usage_error (cli, "%s", _("--document-id ID is required."));
 
-  /* The demo physician of the sandbox comes to life with the sandbox. */
-  if (g_str_equal (o->profile, SINTESI_SANDBOX_PROFILE) && !sintesi_profile_exists (o->profile))
-    {
-      sandbox = sintesi_sandbox_start (&error);
-      if (sandbox == NULL)
-        return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
-    }
-  profile = sintesi_profile_load (o->profile, &error);
+  profile = sintesi_cli_load_profile (o->profile, &sandbox, &error);
   if (profile == NULL)
-    {
-      sintesi_sandbox_stop (sandbox);
-      return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
-    }
+    return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
   if ((o->cda != NULL && (cda = read_file (o->cda, &error)) == NULL) ||
       (o->pdf != NULL && (pdf = read_file (o->pdf, &error)) == NULL) ||
       ((o->password_stdin || o->password_file != NULL) &&
@@ -253,10 +242,8 @@ run_operation (SintesiCli              *cli,
   submission.rules_dir = cli->rules_dir;
   submission.total_timeout = o->timeout > 0 ? (guint) o->timeout : 0;
 
-  if (sintesi_profile_get_environment (profile) == SINTESI_ENVIRONMENT_SANDBOX)
+  if (sandbox != NULL)
     {
-      if (sandbox == NULL && (sandbox = sintesi_sandbox_start (&error)) == NULL)
-        return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_USAGE, error);
       submission.base_url = sintesi_sandbox_get_base_url (sandbox);
       submission.server_ca_file = sintesi_sandbox_get_server_ca_file (sandbox);
       submission.only_server_ca_file = TRUE;

@@ -7,11 +7,9 @@
 
 #include "sintesi-cli-commands.h"
 #include "sintesi-cda.h"
-#include "sintesi-keystore.h"
 #include "sintesi-paths.h"
 #include "sintesi-pdf.h"
 #include "sintesi-profile.h"
-#include "sintesi-sandbox.h"
 #include "sintesi-submission.h"
 
 typedef struct
@@ -148,14 +146,12 @@ pdf_build (SintesiCli  *cli,
   gboolean password_stdin = FALSE;
   gsize length;
   g_autoptr(SintesiProfile) profile = NULL;
-  g_autoptr(SintesiKeystore) keystore = NULL;
   g_autoptr(SintesiCredential) sign = NULL;
   g_autoptr(SintesiCda) cda_facts = NULL;
   g_autoptr(GBytes) cda = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(GError) error = NULL;
   SintesiSandbox *sandbox = NULL;
-  const char *passphrase;
   int exit_code;
   GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, N_("The physician profile whose signature certificate (S1) signs"), "NAME" },
@@ -180,20 +176,11 @@ pdf_build (SintesiCli  *cli,
   if (cda_facts == NULL)
     return sintesi_cli_fail (cli, SINTESI_CLI_EXIT_REFUSED, error);
 
-  if (g_str_equal (profile_name, SINTESI_SANDBOX_PROFILE) && !sintesi_profile_exists (profile_name))
-    sandbox = sintesi_sandbox_start (&error);
-  if (error == NULL)
-    profile = sintesi_profile_load (profile_name, &error);
-  if (profile != NULL && sandbox == NULL &&
-      sintesi_profile_get_environment (profile) == SINTESI_ENVIRONMENT_SANDBOX)
-    sandbox = sintesi_sandbox_start (&error);
-  if (error == NULL && (password_stdin || password_file != NULL))
+  profile = sintesi_cli_load_profile (profile_name, &sandbox, &error);
+  if (profile != NULL && (password_stdin || password_file != NULL))
     password = sintesi_cli_read_password (password_stdin, password_file, &error);
-  passphrase = password != NULL ? password : sandbox != NULL ? sintesi_sandbox_get_key_passphrase (sandbox) : NULL;
   if (error == NULL)
-    keystore = sintesi_keystore_new (profile_name, NULL, &error);
-  if (keystore != NULL)
-    sign = sintesi_keystore_load (keystore, SINTESI_CREDENTIAL_SLOT_SIGN, passphrase, &error);
+    sign = sintesi_cli_load_signing_credential (profile_name, password, sandbox, &error);
   if (sign == NULL)
     {
       sintesi_sandbox_stop (sandbox);

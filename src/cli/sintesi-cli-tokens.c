@@ -18,9 +18,7 @@
 #include "sintesi-environment.h"
 #include "sintesi-jwt.h"
 #include "sintesi-cda.h"
-#include "sintesi-keystore.h"
 #include "sintesi-profile.h"
-#include "sintesi-sandbox.h"
 
 /* The PSS is the only document Sintesi sends: the type a metadata update
  * declares when no CDA is given. */
@@ -76,30 +74,15 @@ fill_from_profile (TokensOptions      *o,
                    GError            **error)
 {
   g_autoptr(SintesiProfile) profile = NULL;
-  g_autoptr(SintesiKeystore) keystore = NULL;
   SintesiSandbox *sandbox = NULL;
 
-  /* The sandbox makes the demo physician (and, without a keyring, its
-   * keys for this run) when it starts. */
-  if (g_str_equal (o->profile, SINTESI_SANDBOX_PROFILE) && !sintesi_profile_exists (o->profile) &&
-      (sandbox = sintesi_sandbox_start (error)) == NULL)
-    return FALSE;
-  profile = sintesi_profile_load (o->profile, error);
+  profile = sintesi_cli_load_profile (o->profile, &sandbox, error);
   if (profile == NULL)
-    goto failed;
-  if (sandbox == NULL && sintesi_profile_get_environment (profile) == SINTESI_ENVIRONMENT_SANDBOX &&
-      (sandbox = sintesi_sandbox_start (error)) == NULL)
-    goto failed;
-  if (passphrase == NULL && sandbox != NULL)
-    passphrase = sintesi_sandbox_get_key_passphrase (sandbox);
-
-  keystore = sintesi_keystore_new (o->profile, NULL, error);
-  if (keystore == NULL)
-    goto failed;
-  *out_credential = sintesi_keystore_load (keystore, SINTESI_CREDENTIAL_SLOT_SIGN, passphrase, error);
-  if (*out_credential == NULL)
-    goto failed;
+    return FALSE;
+  *out_credential = sintesi_cli_load_signing_credential (o->profile, passphrase, sandbox, error);
   sintesi_sandbox_stop (sandbox);
+  if (*out_credential == NULL)
+    return FALSE;
 
 #define FILL(field, value) if (o->field == NULL) o->field = g_strdup (value)
   FILL (cf, sintesi_profile_get_cf (profile));
@@ -110,10 +93,6 @@ fill_from_profile (TokensOptions      *o,
   FILL (aud, sintesi_profile_get_effective_aud (profile));
 #undef FILL
   return TRUE;
-
-failed:
-  sintesi_sandbox_stop (sandbox);
-  return FALSE;
 }
 
 static int

@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "sintesi-cli.h"
-#include "sintesi-profile.h"
-#include "sintesi-sandbox.h"
+#include "sintesi-keystore.h"
 
 gboolean
 sintesi_cli_parse_options (SintesiCli    *cli,
@@ -192,4 +191,47 @@ sintesi_cli_ensure_demo_profile (const char  *name,
     return FALSE;
   sintesi_sandbox_stop (sandbox);
   return TRUE;
+}
+
+SintesiProfile *
+sintesi_cli_load_profile (const char      *name,
+                          SintesiSandbox **out_sandbox,
+                          GError         **error)
+{
+  SintesiProfile *profile;
+  SintesiSandbox *sandbox = NULL;
+
+  *out_sandbox = NULL;
+  /* Starting the sandbox is what makes the demo physician. */
+  if (g_str_equal (name, SINTESI_SANDBOX_PROFILE) && !sintesi_profile_exists (name) &&
+      (sandbox = sintesi_sandbox_start (error)) == NULL)
+    return NULL;
+  profile = sintesi_profile_load (name, error);
+  if (profile != NULL && sandbox == NULL &&
+      sintesi_profile_get_environment (profile) == SINTESI_ENVIRONMENT_SANDBOX &&
+      (sandbox = sintesi_sandbox_start (error)) == NULL)
+    g_clear_object (&profile);
+  if (profile == NULL)
+    {
+      sintesi_sandbox_stop (sandbox);
+      return NULL;
+    }
+  *out_sandbox = sandbox;
+  return profile;
+}
+
+SintesiCredential *
+sintesi_cli_load_signing_credential (const char      *name,
+                                     const char      *password,
+                                     SintesiSandbox  *sandbox,
+                                     GError         **error)
+{
+  g_autoptr(SintesiKeystore) keystore = sintesi_keystore_new (name, NULL, error);
+  const char *passphrase = password;
+
+  if (keystore == NULL)
+    return NULL;
+  if (passphrase == NULL && sandbox != NULL)
+    passphrase = sintesi_sandbox_get_key_passphrase (sandbox);
+  return sintesi_keystore_load (keystore, SINTESI_CREDENTIAL_SLOT_SIGN, passphrase, error);
 }

@@ -8,6 +8,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sintesi-credentials.h"
+#include "sintesi-profile.h"
+#include "sintesi-sandbox.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -67,6 +71,19 @@ int      sintesi_cli_usage_error   (SintesiCli *cli,
  * make it (and its certificates). FALSE with error when that fails. */
 gboolean sintesi_cli_ensure_demo_profile (const char  *name,
                                           GError     **error);
+
+/* Loads the profile NAME (the demo one is made on first use). A profile of
+ * the sandbox environment also gets the sandbox started, in *out_sandbox
+ * (NULL otherwise); the caller stops it. */
+SintesiProfile    *sintesi_cli_load_profile            (const char      *name,
+                                                        SintesiSandbox **out_sandbox,
+                                                        GError         **error);
+/* The profile's S1 credential with its key: opened with password, else with
+ * the sandbox's per-run passphrase (sandbox may be NULL), else the keyring. */
+SintesiCredential *sintesi_cli_load_signing_credential (const char      *name,
+                                                        const char      *password,
+                                                        SintesiSandbox  *sandbox,
+                                                        GError         **error);
 
 /* Reads a password from stdin (--password-stdin) or a file, never argv. */
 char    *sintesi_cli_read_password (gboolean     from_stdin,
