@@ -518,8 +518,7 @@ combined_ca_bundle (const char  *extra_ca,
 static void
 set_failure (SintesiGatewayResponse *response,
              CURLcode                code,
-             const char             *detail,
-             guint                   timeout)
+             const char             *detail)
 {
   const char *reason = detail != NULL && *detail != '\0' ? detail : curl_easy_strerror (code);
 
@@ -782,7 +781,7 @@ sintesi_gateway_send (const SintesiGatewayConfig  *config,
     g_set_error (&response->failure, SINTESI_GATEWAY_ERROR, SINTESI_GATEWAY_ERROR_FAILED,
                  _("The gateway’s answer is unreasonably large; it was not read to the end."));
   else if (code != CURLE_OK)
-    set_failure (response, code, errbuf, config->total_timeout);
+    set_failure (response, code, errbuf);
 
   if (response->http_status > 0)
     sintesi_gateway_response_parse_body (response);

@@ -529,20 +529,18 @@ read_multipart (SoupServerMessage *msg,
     }
 }
 
-static const char *
-body_string (const char *json,
+/* A string member of a JSON object, copied; NULL when absent. */
+static char *
+body_member (const char *json,
              const char *member)
 {
-  static GPrivate parser_slot = G_PRIVATE_INIT (g_object_unref);
-  JsonParser *parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  g_private_replace (&parser_slot, parser);
   if (!json_parser_load_from_data (parser, json, -1, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !json_object_has_member (json_node_get_object (root), member))
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
-  return json_object_get_string_member (json_node_get_object (root), member);
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root), member, NULL));
 }
 
 /* The path id first (before any token check, §5.2–5.4), then the claims
@@ -585,6 +583,7 @@ handle_publication (SintesiSimServer    *self,
   g_autofree char *warning = NULL;
   g_autoptr(GBytes) cda_xml = NULL;
   g_autoptr(SintesiCda) cda = NULL;
+  g_autofree char *body_document_id = NULL;
   const char *document_id;
   Document *old = NULL;
   Document *document;
@@ -613,9 +612,8 @@ handle_publication (SintesiSimServer    *self,
       return;
     }
 
-  document_id = body_string (parts.request_body, "identificativoDoc");
-  if (document_id == NULL)
-    document_id = path_id;
+  body_document_id = body_member (parts.request_body, "identificativoDoc");
+  document_id = body_document_id != NULL ? body_document_id : path_id;
 
   /* Steps 11–16: signature, cda.xml, the token against the CDA, the
    * workflowInstanceId from the CDA's id, validation. */
